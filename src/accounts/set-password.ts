@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit-log.ts';
+import { enqueueEmail } from '../email/outbox.ts';
+import type { Account, Database, Directory, Locale } from '../storage/schema.ts';
+
+// What every new password brings with it, in one transaction with the change itself, whether it came
+// from a reset or from "Change password":
+//  - the lockout is lifted (L2) and the code-failure count cleared;
+//  - every outstanding reset or sign-up code of the account dies (R17);
+//  - every session ends (R18), but for the one doing the change when it is a signed-in change;
+//  - a "your password was changed" mail is queued, carrying no secret (R20).
+
+export interface SetPasswordInput {
+  readonly account: Account;
+  readonly directory: Directory;
+  readonly passwordHash: string;
+  readonly reason: 'reset' | 'change';
+  readonly locale: Locale;
+  readonly keepSessionIdHash?: string;
+  readonly signInUrl: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput): Promise<{ sessionsEnded: number }> {
+  const { account, directory } = input;
+  await trx
+    .updateTable('accounts')
+    .set({
+      password_hash: input.passwordHash,
+      password_changed_at: new Date(),
+      failed_sign_ins: 0,
+      lockouts: 0,
+      locked_until: null,
+      recent_failed_fingerprints: [],
+      reset_code_failures: 0,
+    })
+    .where('id', '=', account.id)
+    .execute();
+
+  await trx.updateTable('flows').set({ code_hmac: null, updated_at: new Date() }).where('account_id', '=', account.id).where('code_hmac', 'is not', null).execute();
+
+  let revoke = trx.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', account.id).where('revoked_at', 'is', null);
+  if (input.keepSessionIdHash) revoke = revoke.where('id_hash', '!=', input.keepSessionIdHash);
+  const revoked = await revoke.executeTakeFirst();
+  const sessionsEnded = Number(revoked.numUpdatedRows);
+
+  await enqueueEmail(trx, {
+    directoryId: directory.id,
+    template: 'password_changed',
+    locale: account.locale ?? input.locale,
+    to: account.email,
+    payload: { displayName: account.display_name, signInUrl: input.signInUrl, reason: input.reason },
+  });
+  const audit = { directoryId: directory.id, accountId: account.id, ip: input.ip, userAgent: input.userAgent };
+  await recordAudit(trx, { ...audit, type: input.reason === 'reset' ? 'reset_completed' : 'password_changed', outcome: 'success' });
+  if (sessionsEnded > 0) await recordAudit(trx, { ...audit, type: 'sessions_revoked', outcome: 'success', detail: { count: sessionsEnded } });
+  return { sessionsEnded };
+}

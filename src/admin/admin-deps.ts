@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { PasswordHasher } from '../accounts/password-hasher.ts';
+import type { DirectoryStore } from '../directories/directory-store.ts';
+import type { CookiePolicy } from '../http/cookies.ts';
+import type { Links } from '../http/links.ts';
+import type { Database } from '../storage/schema.ts';
+
+export interface AdminDeps {
+  readonly db: Kysely<Database>;
+  readonly directories: DirectoryStore;
+  readonly hasher: PasswordHasher;
+  readonly cookies: CookiePolicy;
+  readonly links: Links;
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createAccountStore } from './accounts/account-store.ts';
+import { createPasswordHasher } from './accounts/password-hasher.ts';
+import { createSessionStore } from './accounts/session-store.ts';
+import { ensureFirstAdmin } from './admin/first-admin.ts';
+import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
+import { isSecureOrigin, type Config } from './config/config.ts';
+import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
+import { createMailTransport } from './email/mail-transport.ts';
+import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
+import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts';
+import { registerPasswordResetRoutes } from './flows/password-reset/password-reset-routes.ts';
+import { registerSignInRoutes } from './flows/sign-in/sign-in-routes.ts';
+import { registerSignUpRoutes } from './flows/sign-up/sign-up-routes.ts';
+import { cookiePolicy } from './http/cookies.ts';
+import { createLinks } from './http/links.ts';
+import { createServer } from './http/server.ts';
+import { createDatabase, migrateToLatest } from './storage/database.ts';
+import { loadInstanceKey } from './storage/instance-key.ts';
+import type { Database } from './storage/schema.ts';
+
+// The composition root: config → database → stores → services → HTTP, by hand, top to bottom.
+
+export interface Latchkey {
+  readonly server: FastifyInstance;
+  readonly db: Kysely<Database>;
+  readonly dispatcher: OutboxDispatcher;
+  close(): Promise<void>;
+}
+
+export async function createLatchkey(config: Config, logger: Logger, databaseUrl: string): Promise<Latchkey> {
+  const db = createDatabase(databaseUrl);
+  await migrateToLatest(db);
+  const key = await loadInstanceKey(db, config.secret);
+
+  const directories = createDirectoryStore(db);
+  await directories.ensureDefault();
+  const accounts = createAccountStore(db);
+  const sessions = createSessionStore(db, { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds });
+  const hasher = createPasswordHasher({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit, pepper: config.pepper });
+  const secure = isSecureOrigin(config);
+  const cookies = cookiePolicy(secure);
+  const links = createLinks(config.publicUrl);
+
+  const transport = createMailTransport({ smtpUrl: config.smtpUrl, logger });
+  if (transport.kind === 'log') {
+    logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
+  }
+  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom });
+
+  const server = await createServer({ logger, cookies, secure });
+  server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
+
+  const customer = {
+    db, directories, accounts, sessions, hasher, cookies, links, key,
+    settings: {
+      passwordMinLength: config.passwordMinLength,
+      resetCodeTtlSeconds: config.resetCodeTtlSeconds,
+      sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
+    },
+    mailQueued: () => dispatcher.nudge(),
+  };
+  registerSignInRoutes(server, customer);
+  registerSignUpRoutes(server, customer);
+  registerPasswordResetRoutes(server, customer);
+  registerMyAccountRoutes(server, customer);
+
+  const admin = { db, directories, hasher, cookies, links };
+  registerAdminRoutes(server, admin);
+  await ensureFirstAdmin(admin, logger, config.firstAdmin);
+
+  dispatcher.start();
+  return {
+    server,
+    db,
+    dispatcher,
+    async close() {
+      await server.close();
+      await dispatcher.stop();
+      await transport.close();
+      await db.destroy();
+    },
+  };
+}

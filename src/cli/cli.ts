@@ -1,0 +1,112 @@
+import type { Logger } from 'pino';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config/config.ts';
+import { createLatchkey } from '../app.ts';
+import { startEmbeddedPostgres, type EmbeddedCluster } from '../storage/embedded-postgres.ts';
+import { createDatabase, migrateToLatest } from '../storage/database.ts';
+import { createAdmin } from '../admin/admin-store.ts';
+import { createPasswordHasher } from '../accounts/password-hasher.ts';
+
+const HELP = `Usage: latchkey <command> [options]
+
+Commands:
+  start                    Start Latchkey (the default). Uses DATABASE_URL, or an embedded
+                           PostgreSQL cluster under LATCHKEY_DATA_DIR when it is not set.
+  migrate                  Apply database migrations and exit.
+  admin create             Create an administrator.
+      --email <address>    The administrator's email address (required).
+      --password <secret>  Their password; prefer the LATCHKEY_ADMIN_PASSWORD environment
+                           variable, which keeps it out of the shell history.
+  help                     Show this help.
+
+Settings are read from the environment; see the README for the full list.
+`;
+
+/** The database to use: the configured one, or the embedded cluster, started for as long as we run. */
+async function openDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; cluster?: EmbeddedCluster }> {
+  if (config.databaseUrl) return { url: config.databaseUrl };
+  logger.info({ dir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL cluster');
+  const cluster = await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.debug({ postgres: line }) });
+  return { url: cluster.url, cluster };
+}
+
+export async function runCli(argv: readonly string[], logger: Logger): Promise<number | undefined> {
+  const [command = 'start', ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  logger.level = config.logLevel;
+
+  switch (command) {
+    case 'start':
+      return await start(config, logger);
+    case 'migrate': {
+      const { url, cluster } = await openDatabaseUrl(config, logger);
+      const db = createDatabase(url);
+      const applied = await migrateToLatest(db);
+      logger.info({ applied }, applied.length ? 'migrations applied' : 'database already up to date');
+      await db.destroy();
+      await cluster?.stop();
+      return 0;
+    }
+    case 'admin': {
+      const { values, positionals } = parseArgs({ args: [...rest], options: { email: { type: 'string' }, password: { type: 'string' } }, allowPositionals: true });
+      const password = values.password ?? process.env.LATCHKEY_ADMIN_PASSWORD;
+      if (positionals[0] !== 'create' || !values.email || !password) {
+        process.stderr.write('Usage: latchkey admin create --email <address> [--password <secret>] (or LATCHKEY_ADMIN_PASSWORD)\n');
+        return 2;
+      }
+      const { url, cluster } = await openDatabaseUrl(config, logger);
+      const db = createDatabase(url);
+      try {
+        await migrateToLatest(db);
+        const hasher = createPasswordHasher({ queueLimit: 10, pepper: config.pepper });
+        const result = await createAdmin(db, hasher, values.email, password);
+        if (!result.ok) {
+          process.stderr.write(`${result.message}\n`);
+          return 1;
+        }
+        process.stdout.write(`Administrator ${values.email} created. Sign in at ${new URL('/admin', config.publicUrl).href}\n`);
+        return 0;
+      } finally {
+        await db.destroy();
+        await cluster?.stop();
+      }
+    }
+    default:
+      process.stderr.write(`Unknown command: ${command}\n\n${HELP}`);
+      return 2;
+  }
+}
+
+async function start(config: Config, logger: Logger): Promise<undefined> {
+  const { url, cluster } = await openDatabaseUrl(config, logger);
+  const latchkey = await createLatchkey(config, logger, url);
+  await latchkey.server.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl.href.replace(/\/$/, '');
+  logger.info(`Latchkey is running.\n  Sign-in page:  ${base}/d/default/signin\n  Admin portal:  ${base}/admin`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await latchkey.close();
+    await cluster?.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  return undefined;
+}

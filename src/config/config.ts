@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+// Every setting Latchkey reads, in one schema. Each bad value is reported on its own line at start,
+// so an operator fixes them all in one go instead of one per restart.
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = (protocols: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL such as ${example}`)
+    .optional();
+
+const durationSeconds = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const configSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_URL: optionalUrl(['http:', 'https:'], 'https://login.example.com'),
+    DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/latchkey'),
+    LATCHKEY_DATA_DIR: z.string().min(1).default('./data'),
+    SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587'),
+    MAIL_FROM: z.string().min(3).default('Latchkey <no-reply@localhost>'),
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    LATCHKEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PASSWORD_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
+    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+    RESET_CODE_TTL_SECONDS: durationSeconds(60, 1200, 600),
+    SESSION_IDLE_SECONDS: durationSeconds(60, 30 * 86400, 86400),
+    SESSION_ABSOLUTE_SECONDS: durationSeconds(300, 365 * 86400, 14 * 86400),
+    HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    HASH_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100000).default(200),
+    MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3600000).default(5000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: new URL(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`),
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.LATCHKEY_DATA_DIR,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    firstAdmin:
+      env.ADMIN_EMAIL && env.ADMIN_PASSWORD ? { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } : undefined,
+    secret: env.LATCHKEY_SECRET,
+    pepper: env.PASSWORD_PEPPER,
+    passwordMinLength: env.PASSWORD_MIN_LENGTH,
+    resetCodeTtlSeconds: env.RESET_CODE_TTL_SECONDS,
+    sessionIdleSeconds: env.SESSION_IDLE_SECONDS,
+    sessionAbsoluteSeconds: env.SESSION_ABSOLUTE_SECONDS,
+    hashConcurrency: env.HASH_CONCURRENCY,
+    hashQueueLimit: env.HASH_QUEUE_LIMIT,
+    mailRetryBaseMs: env.MAIL_RETRY_BASE_MS,
+    logLevel: env.LOG_LEVEL,
+  }));
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Latchkey cannot start; fix these settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the settings from an environment; empty strings count as unset, as shells often export them so. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = configSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`));
+  }
+  const problems: string[] = [];
+  if ((env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) || (!env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return parsed.data;
+}
+
+/** Whether cookies can carry Secure and the __Host- prefix: only when Latchkey is reached over https. */
+export function isSecureOrigin(config: Pick<Config, 'publicUrl'>): boolean {
+  return config.publicUrl.protocol === 'https:';
+}

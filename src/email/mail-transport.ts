@@ -1,0 +1,49 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+
+export interface RenderedEmail {
+  readonly from: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly html: string;
+  /** Stable per outbox row, so a message delivered twice after a crash is recognisably one message. */
+  readonly messageId: string;
+}
+
+/** Where rendered mail goes: SMTP, or the log when no SMTP server is configured. */
+export interface MailTransport {
+  readonly kind: 'smtp' | 'log';
+  send(email: RenderedEmail): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createMailTransport(options: { smtpUrl: string | undefined; logger: Logger }): MailTransport {
+  if (!options.smtpUrl) {
+    return {
+      kind: 'log',
+      async send(email) {
+        // Development only (the start-up warning says so): the whole text, code included, so a trial
+        // install is usable without a mail server.
+        options.logger.info({ mail: { to: email.to, subject: email.subject } }, `mail (not sent; SMTP_URL is not set)\n${email.text}`);
+      },
+      close: async () => undefined,
+    };
+  }
+  const transporter = nodemailer.createTransport(options.smtpUrl, {});
+  return {
+    kind: 'smtp',
+    async send(email) {
+      // One recipient, always the stored address (R10): `to` is a single string, never a list.
+      await transporter.sendMail({
+        from: email.from,
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: email.messageId,
+      });
+    },
+    close: async () => transporter.close(),
+  };
+}

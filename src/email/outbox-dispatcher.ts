@@ -1,0 +1,149 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
+import type { MailTransport } from './mail-transport.ts';
+import { renderEmail } from './templates/render-email.ts';
+
+// Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
+// work without sending a message twice, and a row whose instance died is picked up once its lease runs
+// out (F4). A failed send is retried with exponential backoff (F1); a delivered row is marked sent and
+// loses its secret payload (the code) straight away.
+
+export interface OutboxDispatcher {
+  start(): void;
+  /** Wake up now rather than at the next poll. */
+  nudge(): void;
+  /** Deliver everything due, once; for tests and shutdown. Resolves with how many were sent. */
+  drainOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const BATCH = 20;
+const LEASE_SECONDS = 60;
+const MAX_ATTEMPTS = 25;
+const MAX_BACKOFF_MS = 60 * 60 * 1000;
+
+export function createOutboxDispatcher(options: {
+  db: Kysely<Database>;
+  transport: MailTransport;
+  logger: Logger;
+  retryBaseMs: number;
+  from: string;
+  pollMs?: number;
+}): OutboxDispatcher {
+  const { db, transport, logger } = options;
+  const pollMs = options.pollMs ?? 1000;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
+    const claimed = await db
+      .updateTable('outbox')
+      .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', sql<Date>`now()`)
+          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
+          .orderBy('next_attempt_at')
+          .limit(BATCH)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .execute();
+    if (claimed.length === 0) return [];
+    const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
+    const byId = new Map(directories.map((d) => [d.id, d]));
+    return claimed.flatMap((m) => {
+      const directory = byId.get(m.directory_id);
+      return directory ? [{ ...m, directory }] : [];
+    });
+  }
+
+  async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
+    try {
+      const content = renderEmail(message, message.directory);
+      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
+    } catch (error) {
+      const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
+      const giveUp = message.attempts >= MAX_ATTEMPTS;
+      logger.warn({ outboxId: message.id, attempts: message.attempts, err: (error as Error).message }, giveUp ? 'mail failed for good' : 'mail failed; will retry');
+      await db
+        .updateTable('outbox')
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          claimed_until: null,
+          next_attempt_at: new Date(Date.now() + backoff),
+          last_error: String((error as Error).message ?? error).slice(0, 500),
+        })
+        .where('id', '=', message.id)
+        .execute();
+      return false;
+    }
+    await db
+      .updateTable('outbox')
+      .set({ status: 'sent', sent_at: new Date(), claimed_until: null, last_error: null, payload: sql`payload - 'code'` })
+      .where('id', '=', message.id)
+      .execute();
+    return true;
+  }
+
+  async function drain(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const batch = await claim();
+      if (batch.length === 0) return sent;
+      for (const message of batch) if (await deliver(message)) sent += 1;
+    }
+  }
+
+  function runOnce(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain()
+      .catch((error: unknown) => {
+        logger.warn({ err: (error as Error).message }, 'outbox dispatch failed; will retry');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+        if (again && !stopped) {
+          again = false;
+          void runOnce();
+        }
+      });
+    return running;
+  }
+
+  function schedule(): void {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      void runOnce().finally(schedule);
+    }, pollMs);
+    timer.unref();
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+    },
+    nudge() {
+      if (!stopped) void runOnce();
+    },
+    drainOnce: () => runOnce(),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

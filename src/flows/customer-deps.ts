@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { AccountStore } from '../accounts/account-store.ts';
+import type { PasswordHasher } from '../accounts/password-hasher.ts';
+import type { SessionStore } from '../accounts/session-store.ts';
+import type { DirectoryStore } from '../directories/directory-store.ts';
+import type { CookiePolicy } from '../http/cookies.ts';
+import type { Links } from '../http/links.ts';
+import type { Database } from '../storage/schema.ts';
+
+/** Everything the customer-facing flows are built from. Each flow's factory picks only what it uses. */
+export interface CustomerDeps {
+  readonly db: Kysely<Database>;
+  readonly directories: DirectoryStore;
+  readonly accounts: AccountStore;
+  readonly sessions: SessionStore;
+  readonly hasher: PasswordHasher;
+  readonly cookies: CookiePolicy;
+  readonly links: Links;
+  /** Key for every keyed hash: codes (R9), identifier throttles, wrong-password fingerprints. */
+  readonly key: Buffer;
+  readonly settings: {
+    readonly passwordMinLength: number;
+    readonly resetCodeTtlSeconds: number;
+    readonly sessionAbsoluteSeconds: number;
+  };
+  /** Wakes the mail dispatcher after a transaction that queued mail commits, so mail goes out at once. */
+  readonly mailQueued: () => void;
+}

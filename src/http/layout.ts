@@ -1,0 +1,67 @@
+import { html, type Html } from './html.ts';
+import { LOCALES, translator, type Translate } from '../i18n/i18n.ts';
+import type { Locale } from '../storage/schema.ts';
+
+// The frame every customer page shares: the directory's name as the brand, the page, a language
+// switcher and nothing from another origin (R15).
+
+export interface PageFrame {
+  readonly locale: Locale;
+  readonly title: string;
+  readonly brand: string;
+  /** The current path without query, so the language links keep the customer on the same page. */
+  readonly path?: string;
+}
+
+export function renderPage(frame: PageFrame, body: Html): string {
+  const t = translator(frame.locale);
+  const languages = LOCALES.map((locale) =>
+    locale === frame.locale
+      ? html`<span aria-current="true">${translator(locale)('language_name')}</span>`
+      : html`<a href="${frame.path ?? ''}?ui_locales=${locale}" lang="${locale}" hreflang="${locale}">${translator(locale)('language_name')}</a>`,
+  );
+  return html`<!doctype html>
+<html lang="${frame.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${frame.title} · ${frame.brand}</title>
+<link rel="stylesheet" href="/static/latchkey.css">
+<script src="/static/latchkey.js" defer></script>
+</head>
+<body>
+<main class="card">
+<header class="brand">${frame.brand}</header>
+${body}
+</main>
+<footer class="footer">
+<nav aria-label="${t('nav_language')}" class="languages">${languages}</nav>
+<p>${t('page_footer')}</p>
+</footer>
+</body>
+</html>`.toString();
+}
+
+/** A password input with the attributes password managers need (P6) and a show/hide toggle. */
+export function passwordField(t: Translate, options: { name: string; label: string; autocomplete: 'current-password' | 'new-password'; id?: string; describedBy?: string }): Html {
+  const id = options.id ?? options.name;
+  return html`<label for="${id}">${options.label}</label>
+<div class="password">
+<input type="password" id="${id}" name="${options.name}" autocomplete="${options.autocomplete}" required maxlength="1024"${options.describedBy ? html` aria-describedby="${options.describedBy}"` : ''}>
+<button type="button" class="toggle" data-toggle-password="${id}" data-show="${t('show_password')}" data-hide="${t('hide_password')}" aria-controls="${id}" aria-pressed="false">${t('show_password')}</button>
+</div>`;
+}
+
+/** The hidden CSRF field every state-changing form carries (SE6). */
+export function csrfField(token: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+export function errorBox(message: string | undefined): Html {
+  return message ? html`<div class="error" role="alert" id="form-error">${message}</div>` : html``;
+}
+
+export function noticeBox(message: string | undefined): Html {
+  return message ? html`<div class="notice" role="status">${message}</div>` : html``;
+}

@@ -1,0 +1,7 @@
+import { defineMessages } from './define-messages.ts';
+
+export const email = defineMessages({
+  en: {},
+  fr: {},
+  nl: {},
+});

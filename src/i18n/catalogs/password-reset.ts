@@ -1,0 +1,7 @@
+import { defineMessages } from './define-messages.ts';
+
+export const passwordReset = defineMessages({
+  en: {},
+  fr: {},
+  nl: {},
+});

@@ -1,0 +1,171 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Table types for Kysely. Every customer-side row carries directory_id: a directory is a hard boundary.
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type SignInIdentifier = 'email' | 'username';
+export type ResetScope = 'none' | 'all';
+export type Locale = 'en' | 'fr' | 'nl';
+
+export interface DirectoriesTable {
+  id: Generated<string>;
+  slug: string;
+  display_name: string;
+  sign_in_identifier: ColumnType<SignInIdentifier, SignInIdentifier | undefined, SignInIdentifier>;
+  reset_scope: ColumnType<ResetScope, ResetScope | undefined, ResetScope>;
+  default_locale: ColumnType<Locale, Locale | undefined, Locale>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AccountsTable {
+  id: Generated<string>;
+  directory_id: string;
+  /** Canonical (NFKC, case-folded) forms are what uniqueness and look-ups use. */
+  email_canonical: string;
+  /** The address exactly as the customer verified it: mail always goes here, never to what was typed. */
+  email: string;
+  email_verified: ColumnType<boolean, boolean | undefined, boolean>;
+  username_canonical: string | null;
+  username: string | null;
+  display_name: string;
+  password_hash: string;
+  locale: Locale | null;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  lockouts: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
+  /** Keyed fingerprints of the last few wrong passwords, so one repeated wrong password counts once. */
+  recent_failed_fingerprints: ColumnType<string[], string[] | undefined, string[]>;
+  reset_code_failures: ColumnType<number, number | undefined, number>;
+  password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_sign_in_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie value; the value itself is never stored. */
+  id_hash: string;
+  account_id: string;
+  directory_id: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type FlowKind = 'password_reset' | 'sign_up';
+
+export interface FlowsTable {
+  id: Generated<string>;
+  directory_id: string;
+  kind: FlowKind;
+  state: string;
+  /** SHA-256 of a secret held in the browser's cookie: the flow answers only to the browser that began it. */
+  binding_hash: string;
+  identifier_canonical: string | null;
+  /** What the customer typed, kept so every page can show it back. */
+  identifier_input: string | null;
+  account_id: string | null;
+  code_hmac: string | null;
+  code_expires_at: NullableTimestamp;
+  code_attempts: ColumnType<number, number | undefined, number>;
+  locale: Locale;
+  data: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+}
+
+export interface CodeSendsTable {
+  id: Generated<string>;
+  directory_id: string;
+  /** HMAC of the canonical identifier: the throttle works for unknown identifiers without storing them. */
+  identifier_key: string;
+  purpose: FlowKind;
+  sent_at: CreatedAt;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<string>;
+  directory_id: string;
+  template: string;
+  locale: Locale;
+  to_address: string;
+  payload: ColumnType<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  claimed_until: NullableTimestamp;
+  last_error: string | null;
+  sent_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  directory_id: string | null;
+  account_id: string | null;
+  admin_id: string | null;
+  type: string;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, never>;
+  created_at: CreatedAt;
+}
+
+export interface AdminsTable {
+  id: Generated<string>;
+  email_canonical: string;
+  email: string;
+  password_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface AdminSessionsTable {
+  id_hash: string;
+  admin_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface AdminSetupTokensTable {
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  directories: DirectoriesTable;
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  flows: FlowsTable;
+  code_sends: CodeSendsTable;
+  outbox: OutboxTable;
+  audit_events: AuditEventsTable;
+  admins: AdminsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_setup_tokens: AdminSetupTokensTable;
+  instance_secrets: InstanceSecretsTable;
+}
+
+export type Directory = Selectable<DirectoriesTable>;
+export type Account = Selectable<AccountsTable>;
+export type NewAccount = Insertable<AccountsTable>;
+export type Flow = Selectable<FlowsTable>;
+export type OutboxMessage = Selectable<OutboxTable>;

@@ -1,0 +1,79 @@
+import { pino } from 'pino';
+import { createLatchkey, type Latchkey } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/config.ts';
+import { createPasswordHasher } from '../../src/accounts/password-hasher.ts';
+import { canonicalize } from '../../src/domain/identifier.ts';
+import type { Locale, ResetScope } from '../../src/storage/schema.ts';
+import { createTestDatabase } from './test-database.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+
+export interface TestLatchkey {
+  readonly baseUrl: string;
+  readonly latchkey: Latchkey;
+  readonly config: Config;
+  readonly smtp: SmtpSink;
+  readonly databaseUrl: string;
+  /** A verified local account in the default directory, written straight to the database. */
+  createAccount(input: { email: string; password: string; displayName?: string; username?: string; verified?: boolean; disabled?: boolean; locale?: Locale }): Promise<string>;
+  setResetScope(scope: ResetScope, directory?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const seedHasher = createPasswordHasher({ queueLimit: 1000 });
+
+/** A real Latchkey: fresh database, real SMTP into an in-process sink, listening on a free port. */
+export async function startTestLatchkey(env: Record<string, string> = {}): Promise<TestLatchkey> {
+  const database = await createTestDatabase();
+  const smtp = await startSmtpSink();
+  const config = loadConfig({
+    PORT: '3000',
+    PUBLIC_URL: 'http://latchkey.test:3000',
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'Latchkey <no-reply@latchkey.test>',
+    MAIL_RETRY_BASE_MS: '50',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const latchkey = await createLatchkey(config, logger, database.url);
+  await latchkey.server.listen({ port: 0, host: '127.0.0.1' });
+  const address = latchkey.server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const db = latchkey.db;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    latchkey,
+    config,
+    smtp,
+    databaseUrl: database.url,
+    async createAccount(input) {
+      const directory = await db.selectFrom('directories').selectAll().where('slug', '=', 'default').executeTakeFirstOrThrow();
+      const row = await db
+        .insertInto('accounts')
+        .values({
+          directory_id: directory.id,
+          email: input.email,
+          email_canonical: canonicalize(input.email),
+          email_verified: input.verified ?? true,
+          username: input.username ?? null,
+          username_canonical: input.username ? canonicalize(input.username) : null,
+          display_name: input.displayName ?? 'Test Customer',
+          password_hash: await seedHasher.hash(input.password),
+          disabled: input.disabled ?? false,
+          locale: input.locale ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+    async setResetScope(scope, directory = 'default') {
+      await db.updateTable('directories').set({ reset_scope: scope }).where('slug', '=', directory).execute();
+    },
+    async close() {
+      await latchkey.close();
+      await smtp.close();
+      await database.drop();
+    },
+  };
+}
