@@ -22,6 +22,18 @@ Commands:
 Settings are read from the environment; see the README for the full list.
 `;
 
+const ADMIN_USAGE = 'Usage: latchkey admin create --email <address> [--password <secret>] (or LATCHKEY_ADMIN_PASSWORD)\n';
+
+/** `admin` arguments, or undefined for an unknown option or a missing value, answered with the usage line. */
+function parseAdminArgs(args: readonly string[]): { command?: string; email?: string; password?: string } | undefined {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options: { email: { type: 'string' }, password: { type: 'string' } }, allowPositionals: true });
+    return { command: positionals[0], email: values.email, password: values.password };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The database to use: the configured one, or the embedded cluster, started for as long as we run. */
 async function openDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
@@ -61,12 +73,13 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
       return 0;
     }
     case 'admin': {
-      const { values, positionals } = parseArgs({ args: [...rest], options: { email: { type: 'string' }, password: { type: 'string' } }, allowPositionals: true });
-      const password = values.password ?? process.env.LATCHKEY_ADMIN_PASSWORD;
-      if (positionals[0] !== 'create' || !values.email || !password) {
-        process.stderr.write('Usage: latchkey admin create --email <address> [--password <secret>] (or LATCHKEY_ADMIN_PASSWORD)\n');
+      const args = parseAdminArgs(rest);
+      const password = args?.password ?? process.env.LATCHKEY_ADMIN_PASSWORD;
+      if (!args || args.command !== 'create' || !args.email || !password) {
+        process.stderr.write(ADMIN_USAGE);
         return 2;
       }
+      const values = { email: args.email };
       const { url, cluster } = await openDatabaseUrl(config, logger);
       const db = createDatabase(url);
       try {

@@ -1,9 +1,17 @@
 import { z } from 'zod';
+import { ADMIN_PASSWORD_LIMITS, ADMIN_PASSWORD_MIN_LENGTH, checkAdminPassword } from '../admin/admin-password-policy.ts';
+import { passwordProblemText } from '../admin/portal/admin-messages.ts';
 
 // Every setting Latchkey reads, in one schema. Each bad value is reported on its own line at start,
 // so an operator fixes them all in one go instead of one per restart.
 
-const port = z.coerce.number().int().min(1).max(65535);
+/** A whole number in a range, with one message that says what is wanted whatever was wrong. */
+const wholeNumber = (min: number, max: number, unit = '') => {
+  const message = `must be a whole number from ${min} to ${max}${unit}`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+const port = wholeNumber(1, 65535);
 const optionalUrl = (protocols: readonly string[], example: string) =>
   z
     .string()
@@ -18,8 +26,7 @@ const optionalUrl = (protocols: readonly string[], example: string) =>
     }, `must be a URL such as ${example}`)
     .optional();
 
-const durationSeconds = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const durationSeconds = (min: number, max: number, fallback: number) => wholeNumber(min, max, ' (seconds)').default(fallback);
 
 export const configSchema = z
   .object({
@@ -30,18 +37,21 @@ export const configSchema = z
     LATCHKEY_DATA_DIR: z.string().min(1).default('./data'),
     SMTP_URL: optionalUrl(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587'),
     MAIL_FROM: z.string().min(3).default('Latchkey <no-reply@localhost>'),
-    ADMIN_EMAIL: z.string().email().optional(),
-    ADMIN_PASSWORD: z.string().min(8).max(256).optional(),
+    ADMIN_EMAIL: z.email({ error: 'must be an email address, such as admin@example.com' }).optional(),
+    // The rest of the administrator password policy is checked in loadConfig, where the email is known.
+    ADMIN_PASSWORD: z.string().min(ADMIN_PASSWORD_MIN_LENGTH, `must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters`).optional(),
     LATCHKEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PASSWORD_PEPPER: z.string().min(16, 'must be at least 16 characters').optional(),
-    PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(8),
+    PASSWORD_MIN_LENGTH: wholeNumber(8, 64).default(8),
     RESET_CODE_TTL_SECONDS: durationSeconds(60, 1200, 600),
     SESSION_IDLE_SECONDS: durationSeconds(60, 30 * 86400, 86400),
     SESSION_ABSOLUTE_SECONDS: durationSeconds(300, 365 * 86400, 14 * 86400),
-    HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-    HASH_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100000).default(200),
-    MAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3600000).default(5000),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    HASH_CONCURRENCY: wholeNumber(1, 64).optional(),
+    HASH_QUEUE_LIMIT: wholeNumber(1, 100000).default(200),
+    MAIL_RETRY_BASE_MS: wholeNumber(10, 3600000, ' (milliseconds)').default(5000),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
+      .default('info'),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -78,15 +88,19 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`));
-  }
-  const problems: string[] = [];
-  if ((env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) || (!env.ADMIN_EMAIL && env.ADMIN_PASSWORD)) {
-    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`);
+  problems.push(...firstAdminProblems(present));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return parsed.data;
+}
+
+/** The pair must come together, and the password must pass the administrator policy a portal user gets. */
+function firstAdminProblems(env: Record<string, string | undefined>): string[] {
+  const { ADMIN_EMAIL: email, ADMIN_PASSWORD: password } = env;
+  if (!email !== !password) return ['ADMIN_EMAIL and ADMIN_PASSWORD go together: set both or neither'];
+  if (!email || !password || [...password.normalize('NFKC')].length < ADMIN_PASSWORD_MIN_LENGTH) return [];
+  const problem = checkAdminPassword(email, password);
+  return problem ? [`ADMIN_PASSWORD: ${passwordProblemText(problem, ADMIN_PASSWORD_LIMITS)}`] : [];
 }
 
 /** Whether cookies can carry Secure and the __Host- prefix: only when Latchkey is reached over https. */

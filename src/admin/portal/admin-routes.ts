@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from '../admin-deps.ts';
+import { registerAdminSessionRoutes } from './admin-session-routes.ts';
+import { registerDirectoryRoutes } from './directory-routes.ts';
+import { registerSetupRoutes } from './setup-routes.ts';
+
+// The admin portal: server-rendered pages under /admin, signed in with an administrator account that
+// is separate from every directory's customers. CSRF is checked for every POST by the server's hook.
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  void app;
-  void deps;
+  registerAdminSessionRoutes(app, deps);
+  registerSetupRoutes(app, deps);
+  registerDirectoryRoutes(app, deps);
 }

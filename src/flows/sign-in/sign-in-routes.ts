@@ -1,7 +1,58 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { loadDirectory } from '../../directories/load-directory.ts';
+import { badRequest } from '../../http/latchkey-error.ts';
+import { clientIp, pageContext, sendPage, userAgent } from '../../http/request-context.ts';
+import type { MessageKey } from '../../i18n/i18n.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
+import { renderSignInPage } from './pages/sign-in-page.ts';
+import { createSignInService } from './sign-in-service.ts';
+import { createSignInStore } from './sign-in-store.ts';
+
+// HTTP only: parse, call the service, render. A repeated field arrives as an array and fails the
+// schema (R10); the bounds keep an absurd password from reaching the hasher at all (F3).
+
+const signInForm = z.object({
+  identifier: z.string().max(320),
+  password: z.string().max(1024),
+});
+
+// Notices another flow may ask the sign-in page to show; anything else in `?notice=` is ignored.
+const NOTICES: Readonly<Record<string, MessageKey>> = {
+  password_reset: 'sign_in_notice_password_reset',
+  signed_out: 'sign_in_notice_signed_out',
+  session_required: 'sign_in_notice_session_required',
+};
 
 export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): void {
-  void app;
-  void deps;
+  const service = createSignInService({ store: createSignInStore(deps.db), accounts: deps.accounts, sessions: deps.sessions, hasher: deps.hasher, key: deps.key });
+  const sessionCookie = deps.cookies.name('session');
+
+  app.get('/d/:directory/signin', async (request, reply) => {
+    const directory = await loadDirectory(deps.directories, request);
+    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const notice = (request.query as Record<string, unknown>).notice;
+    const view = { notice: typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : undefined };
+    return sendPage(reply, renderSignInPage(ctx, deps.links, directory, view));
+  });
+
+  app.post('/d/:directory/signin', async (request, reply) => {
+    const directory = await loadDirectory(deps.directories, request);
+    const form = signInForm.safeParse(request.body);
+    if (!form.success) throw badRequest();
+    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const result = await service.signIn({
+      directory,
+      identifier: form.data.identifier,
+      password: form.data.password,
+      requester: { ip: clientIp(request), userAgent: userAgent(request) },
+      previousToken: request.cookies[sessionCookie],
+    });
+    if (!result.ok) {
+      // The same page, status and headers for every failure (L3).
+      return sendPage(reply, renderSignInPage(ctx, deps.links, directory, { identifier: form.data.identifier, error: 'sign_in_failed' }), 400);
+    }
+    reply.setCookie(sessionCookie, result.token, deps.cookies.options());
+    return reply.code(303).header('cache-control', 'no-store').redirect(deps.links.paths.account(directory.slug), 303);
+  });
 }

@@ -1,0 +1,52 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { AdminDeps } from '../admin-deps.ts';
+import { ADMIN_SESSION_SECONDS, findAdminSession, type SignedInAdmin } from '../admin-session-store.ts';
+
+// What every portal route needs before it does anything: who is signed in, the session cookie, and
+// forms parsed at the edge.
+
+export const sessionCookieName = (deps: AdminDeps): string => deps.cookies.name('admin');
+
+export function sessionToken(deps: AdminDeps, request: FastifyRequest): string | undefined {
+  return request.cookies[sessionCookieName(deps)];
+}
+
+export function currentAdmin(deps: AdminDeps, request: FastifyRequest): Promise<SignedInAdmin | undefined> {
+  return findAdminSession(deps.db, sessionToken(deps, request));
+}
+
+/** HttpOnly, SameSite=Lax, Path=/, and __Host- with Secure over https (SE3), via the shared policy. */
+export function setSessionCookie(deps: AdminDeps, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookieName(deps), token, deps.cookies.options(ADMIN_SESSION_SECONDS));
+}
+
+export function clearSessionCookie(deps: AdminDeps, reply: FastifyReply): void {
+  reply.clearCookie(sessionCookieName(deps), deps.cookies.options());
+}
+
+/** A 303 that no cache keeps: portal responses depend on who is signed in. */
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.header('cache-control', 'no-store').redirect(location, 303);
+}
+
+// Only a plain /admin path may follow sign-in: an absolute URL, `//host`, a backslash or a dot segment
+// (`..`, or `%2e%2e`, which browsers also resolve) would turn the sign-in page into an open redirect.
+const ADMIN_PATH = /^\/admin(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
+
+export function safeNext(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 200 && ADMIN_PATH.test(value) ? value : undefined;
+}
+
+/** For a visitor who is not signed in: back to the sign-in page, remembering where they were going. */
+export function toSignIn(reply: FastifyReply, request: FastifyRequest): FastifyReply {
+  const path = request.url.split('?')[0] ?? '/admin';
+  const next = request.method === 'GET' ? safeNext(path) : undefined;
+  return seeOther(reply, next && next !== '/admin' ? `/admin?next=${encodeURIComponent(next)}` : '/admin');
+}
+
+/** Form bodies through a zod schema; a repeated field arrives as an array and fails here (R10). */
+export function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.output<T> | undefined {
+  const parsed = schema.safeParse(body ?? {});
+  return parsed.success ? parsed.data : undefined;
+}

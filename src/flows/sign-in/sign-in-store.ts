@@ -1,0 +1,60 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/schema.ts';
+import type { LockoutCounters } from './lockout-policy.ts';
+
+// What sign-in needs from storage: the lockout counters of one account, read under a row lock and
+// written back in the same transaction. `inTransaction` hands the work a store bound to it, so the
+// service reads as lock → decide (pure) → save while all of it commits at once.
+
+export interface SignInStore {
+  inTransaction<T>(work: (store: SignInStore, trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** SELECT … FOR UPDATE: concurrent attempts on one account queue here, on every instance (L1, L4). */
+  lockCounters(directoryId: string, accountId: string): Promise<LockoutCounters | undefined>;
+  saveCounters(accountId: string, counters: LockoutCounters): Promise<void>;
+  /** Clears the counters and notes the time: what a successful sign-in leaves behind. */
+  markSignedIn(accountId: string, at: Date): Promise<void>;
+}
+
+export function createSignInStore(db: Kysely<Database>): SignInStore {
+  return {
+    inTransaction: (work) => db.transaction().execute((trx) => work(createSignInStore(trx), trx)),
+
+    async lockCounters(directoryId, accountId) {
+      const row = await db
+        .selectFrom('accounts')
+        .select(['failed_sign_ins', 'lockouts', 'locked_until', 'recent_failed_fingerprints'])
+        .where('directory_id', '=', directoryId)
+        .where('id', '=', accountId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        failedSignIns: row.failed_sign_ins,
+        lockouts: row.lockouts,
+        lockedUntil: row.locked_until,
+        recentFailedFingerprints: row.recent_failed_fingerprints,
+      };
+    },
+
+    async saveCounters(accountId, counters) {
+      await db
+        .updateTable('accounts')
+        .set({
+          failed_sign_ins: counters.failedSignIns,
+          lockouts: counters.lockouts,
+          locked_until: counters.lockedUntil,
+          recent_failed_fingerprints: [...counters.recentFailedFingerprints],
+        })
+        .where('id', '=', accountId)
+        .execute();
+    },
+
+    async markSignedIn(accountId, at) {
+      await db
+        .updateTable('accounts')
+        .set({ failed_sign_ins: 0, lockouts: 0, locked_until: null, recent_failed_fingerprints: [], last_sign_in_at: at })
+        .where('id', '=', accountId)
+        .execute();
+    },
+  };
+}
