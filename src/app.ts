@@ -48,7 +48,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
-  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom });
+  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key });
 
   const server = await createServer({ logger, cookies, secure });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
+import { openCode } from './sealed-code.ts';
 import { renderEmail } from './templates/render-email.ts';
 
 // Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
@@ -29,6 +30,8 @@ export function createOutboxDispatcher(options: {
   logger: Logger;
   retryBaseMs: number;
   from: string;
+  /** Opens the codes sealed into payloads. */
+  instanceKey: Buffer;
   pollMs?: number;
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
@@ -67,7 +70,9 @@ export function createOutboxDispatcher(options: {
 
   async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
     try {
-      const content = renderEmail(message, message.directory);
+      const { sealedCode, ...rest } = message.payload;
+      const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
+      const content = renderEmail({ ...message, payload }, message.directory);
       await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
@@ -87,7 +92,7 @@ export function createOutboxDispatcher(options: {
     }
     await db
       .updateTable('outbox')
-      .set({ status: 'sent', sent_at: new Date(), claimed_until: null, last_error: null, payload: sql`payload - 'code'` })
+      .set({ status: 'sent', sent_at: new Date(), claimed_until: null, last_error: null, payload: sql`payload - 'sealedCode'` })
       .where('id', '=', message.id)
       .execute();
     return true;

@@ -12,11 +12,15 @@ export interface EmailToSend {
   readonly locale: Locale;
   /** Always an address read from the database, never one a visitor typed (R10, R11). */
   readonly to: string;
-  /** Template variables. A `code` here is removed from the row once the message is delivered. */
+  /**
+   * Template variables. A code travels only as `sealedCode` (see sealed-code.ts), which the row loses
+   * once the message is delivered; a plain `code` is refused so no flow can store one by mistake (R9).
+   */
   readonly payload: Readonly<Record<string, string | number>>;
 }
 
 export async function enqueueEmail(executor: Kysely<Database>, email: EmailToSend): Promise<void> {
+  if ('code' in email.payload) throw new Error('a code must be sealed (sealCode) before it is queued');
   await executor
     .insertInto('outbox')
     .values({

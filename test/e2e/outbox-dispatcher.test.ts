@@ -6,12 +6,15 @@ import { createDirectoryStore } from '../../src/directories/directory-store.ts';
 import { createMailTransport } from '../../src/email/mail-transport.ts';
 import { createOutboxDispatcher } from '../../src/email/outbox-dispatcher.ts';
 import { enqueueEmail } from '../../src/email/outbox.ts';
+import { sealCode } from '../../src/email/sealed-code.ts';
+import { randomBytes } from 'node:crypto';
 import { createDatabase, migrateToLatest } from '../../src/storage/database.ts';
 import type { Database, Directory } from '../../src/storage/schema.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
 const logger = pino({ level: 'silent' });
+const instanceKey = randomBytes(32);
 
 describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
   let database: { url: string; drop: () => Promise<void> };
@@ -38,10 +41,10 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
   });
 
   const dispatcher = (retryBaseMs = 20) =>
-    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25 });
+    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25, instanceKey });
 
   const queue = (to: string, code: string) =>
-    enqueueEmail(db, { directoryId: directory.id, template: 'reset_code', locale: 'en', to, payload: { code, minutes: 10 } });
+    enqueueEmail(db, { directoryId: directory.id, template: 'reset_code', locale: 'en', to, payload: { sealedCode: sealCode(instanceKey, code), minutes: 10 } });
 
   it('F1: SMTP down for a while, then back: every message delivered exactly once, none lost', async () => {
     smtp.setRejecting(true);
@@ -87,13 +90,24 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
     await smtp.waitFor((m) => m.to.includes('orphan@example.com'));
   });
 
-  it('R9: the code is removed from the outbox row once the message is delivered', async () => {
+  it('R9: a queued code is stored only sealed, is mailed in the clear, and leaves the row once delivered', async () => {
     await queue('scrub@example.com', '424242');
+    const queued = await db.selectFrom('outbox').selectAll().where('to_address', '=', 'scrub@example.com').executeTakeFirstOrThrow();
+    assert.doesNotMatch(JSON.stringify(queued), /424242/, 'no plain code in the queued row');
+    assert.equal(typeof queued.payload.sealedCode, 'string');
     await dispatcher().drainOnce();
+    const mail = await smtp.waitFor((m) => m.to.includes('scrub@example.com'));
+    assert.match(mail.text, /424242/);
     const row = await db.selectFrom('outbox').selectAll().where('to_address', '=', 'scrub@example.com').executeTakeFirstOrThrow();
     assert.equal(row.status, 'sent');
-    assert.equal(row.payload.code, undefined);
-    assert.doesNotMatch(JSON.stringify(row), /424242/);
+    assert.equal(row.payload.sealedCode, undefined);
+  });
+
+  it('R9: a plain code is refused at the door of the outbox', async () => {
+    await assert.rejects(
+      enqueueEmail(db, { directoryId: directory.id, template: 'reset_code', locale: 'en', to: 'plain@example.com', payload: { code: '111111', minutes: 10 } }),
+      /must be sealed/,
+    );
   });
 
   it('R10: one message goes to one stored address, with a stable message id', async () => {

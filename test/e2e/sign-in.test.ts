@@ -145,6 +145,19 @@ describe('sign-in', () => {
     }
   });
 
+  it('R4: a successful sign-in clears the count of wrong reset codes, so an attacker cannot keep the owner\'s reset blocked', async () => {
+    const accountId = await lk.createAccount({ email: 'r4-owner@example.com', password: PASSWORD });
+    await lk.latchkey.db.updateTable('accounts').set({ reset_code_failures: 50 }).where('id', '=', accountId).execute();
+    const client = new FormClient(lk.baseUrl);
+    const wrong = await signIn(client, 'r4-owner@example.com', 'not the password at all');
+    const afterWrong = await lk.latchkey.db.selectFrom('accounts').select('reset_code_failures').where('id', '=', accountId).executeTakeFirstOrThrow();
+    assert.equal(afterWrong.reset_code_failures, 50, `a failed sign-in clears nothing (${wrong.status})`);
+    await signIn(client, 'r4-owner@example.com', PASSWORD);
+    assert.match(client.last?.url ?? '', /\/account$/);
+    const afterRight = await lk.latchkey.db.selectFrom('accounts').select('reset_code_failures').where('id', '=', accountId).executeTakeFirstOrThrow();
+    assert.equal(afterRight.reset_code_failures, 0);
+  });
+
   it('P3: a password set in composed Unicode signs in with its decomposed form', async () => {
     const composed = 'Crème brûlée à la française';
     const decomposed = composed.normalize('NFD');

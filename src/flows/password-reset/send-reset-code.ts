@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { enqueueEmail } from '../../email/outbox.ts';
+import { sealCode } from '../../email/sealed-code.ts';
 import { generateCode, keyedHash } from '../../domain/secrets.ts';
 import type { Account, Database, Directory, Flow, Locale } from '../../storage/schema.ts';
 import type { PasswordResetStore } from './password-reset-store.ts';
@@ -79,7 +80,7 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
         template: 'reset_code',
         locale: ctx.account.locale ?? ctx.locale,
         to: recipient,
-        payload: { code, minutes: Math.round(ctx.codeTtlSeconds / 60) },
+        payload: { sealedCode: sealCode(ctx.key, code), minutes: Math.round(ctx.codeTtlSeconds / 60) },
       });
     }
   } else if (ctx.flow.code_hmac === null) {

@@ -11,7 +11,11 @@ export interface SignInStore {
   /** SELECT … FOR UPDATE: concurrent attempts on one account queue here, on every instance (L1, L4). */
   lockCounters(directoryId: string, accountId: string): Promise<LockoutCounters | undefined>;
   saveCounters(accountId: string, counters: LockoutCounters): Promise<void>;
-  /** Clears the counters and notes the time: what a successful sign-in leaves behind. */
+  /**
+   * Clears the counters and notes the time: what a successful sign-in leaves behind. The wrong-code
+   * count of password reset (R4) goes too: whoever knows the password owns the account, and an attacker
+   * who burned through codes must not keep its owner's self-service reset blocked for good.
+   */
   markSignedIn(accountId: string, at: Date): Promise<void>;
 }
 
@@ -52,7 +56,7 @@ export function createSignInStore(db: Kysely<Database>): SignInStore {
     async markSignedIn(accountId, at) {
       await db
         .updateTable('accounts')
-        .set({ failed_sign_ins: 0, lockouts: 0, locked_until: null, recent_failed_fingerprints: [], last_sign_in_at: at })
+        .set({ failed_sign_ins: 0, lockouts: 0, locked_until: null, recent_failed_fingerprints: [], reset_code_failures: 0, last_sign_in_at: at })
         .where('id', '=', accountId)
         .execute();
     },

@@ -5,6 +5,7 @@ import { canonicalize, isValidEmail, isValidUsername, tidyEmail } from '../../do
 import { checkPassword } from '../../domain/password-policy.ts';
 import { constantTimeEqual, generateCode, keyedHash, randomToken, sha256 } from '../../domain/secrets.ts';
 import { enqueueEmail } from '../../email/outbox.ts';
+import { sealCode } from '../../email/sealed-code.ts';
 import { LatchkeyError } from '../../http/latchkey-error.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Directory, Flow, Locale } from '../../storage/schema.ts';
@@ -106,7 +107,7 @@ export function createSignUpService(deps: SignUpServiceDeps): SignUpService {
       template: 'sign_up_code',
       locale: flow.locale,
       to: existing?.email ?? flow.identifier_input ?? '',
-      payload: { code, minutes: Math.round(deps.settings.resetCodeTtlSeconds / 60) },
+      payload: { sealedCode: sealCode(deps.key, code), minutes: Math.round(deps.settings.resetCodeTtlSeconds / 60) },
     });
     return true;
   }
