@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createAccountStore } from './accounts/account-store.ts';
+import { createApplicationStore } from './applications/application-store.ts';
+import { createUserFlowStore } from './applications/user-flow-store.ts';
 import { createPasswordHasher } from './accounts/password-hasher.ts';
 import { createSessionStore } from './accounts/session-store.ts';
 import { ensureFirstAdmin } from './admin/first-admin.ts';
@@ -36,7 +38,10 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const key = await loadInstanceKey(db, config.secret);
 
   const directories = createDirectoryStore(db);
-  await directories.ensureDefault();
+  const defaultDirectory = await directories.ensureDefault();
+  const userFlows = createUserFlowStore(db);
+  await userFlows.ensureDefaults(defaultDirectory.id);
+  const applications = createApplicationStore(db);
   const accounts = createAccountStore(db);
   const sessions = createSessionStore(db, { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds });
   const hasher = createPasswordHasher({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit, pepper: config.pepper });
@@ -67,7 +72,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
 
-  const admin = { db, directories, hasher, cookies, links };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 

@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
+import * as applications from './migrations/0002-applications.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -16,6 +17,7 @@ export function createDatabase(url: string, options: { max?: number } = {}): Kys
 /** Migrations are listed here, not discovered on disk, so the set that runs is the set that was reviewed. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-applications': applications,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -106,6 +106,8 @@ export interface OutboxTable {
   claimed_until: NullableTimestamp;
   last_error: string | null;
   sent_at: NullableTimestamp;
+  /** Set when the mail was caused by a "Run now" run: it is then shown in that run's test inbox. */
+  run_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -150,6 +152,77 @@ export interface InstanceSecretsTable {
   created_at: CreatedAt;
 }
 
+export type UserFlowType = 'sign_up_sign_in' | 'sign_in' | 'password_reset' | 'profile_edit';
+/** Whether "Can't access your account?" is offered inside a flow: as the directory says, or forced. */
+export type UserFlowPasswordReset = 'directory' | 'on' | 'off';
+export type ClientType = 'public' | 'confidential';
+
+export interface UserFlowsTable {
+  id: Generated<string>;
+  directory_id: string;
+  name: string;
+  name_canonical: string;
+  type: UserFlowType;
+  password_reset: ColumnType<UserFlowPasswordReset, UserFlowPasswordReset | undefined, UserFlowPasswordReset>;
+  collected_attributes: ColumnType<string[], string[] | undefined, string[]>;
+  token_claims: ColumnType<string[], string[] | undefined, string[]>;
+  default_locale: Locale | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ApplicationsTable {
+  id: Generated<string>;
+  directory_id: string;
+  client_id: string;
+  display_name: string;
+  redirect_uris: ColumnType<string[], string[] | undefined, string[]>;
+  post_logout_redirect_uris: ColumnType<string[], string[] | undefined, string[]>;
+  client_type: ClientType;
+  secret_hash: string | null;
+  secret_created_at: NullableTimestamp;
+  allowed_user_flows: ColumnType<string[], string[] | undefined, string[]>;
+  built_in: ColumnType<boolean, boolean | undefined, never>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  directory_id: string;
+  payload: ColumnType<Record<string, unknown>, Record<string, unknown>, Record<string, unknown>>;
+  grant_id: string | null;
+  uid: string | null;
+  user_code: string | null;
+  account_id: string | null;
+  expires_at: NullableTimestamp;
+  consumed_at: NullableTimestamp;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  directory_id: string;
+  algorithm: string;
+  private_jwk_sealed: string;
+  public_jwk: ColumnType<Record<string, unknown>, Record<string, unknown>, never>;
+  created_at: CreatedAt;
+  retired_at: NullableTimestamp;
+  unpublish_after: NullableTimestamp;
+}
+
+export interface FlowRunsTable {
+  id: Generated<string>;
+  directory_id: string;
+  user_flow_id: string;
+  application_id: string;
+  redirect_uri: string;
+  admin_id: string | null;
+  key_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   directories: DirectoriesTable;
   accounts: AccountsTable;
@@ -162,6 +235,11 @@ export interface Database {
   admin_sessions: AdminSessionsTable;
   admin_setup_tokens: AdminSetupTokensTable;
   instance_secrets: InstanceSecretsTable;
+  user_flows: UserFlowsTable;
+  applications: ApplicationsTable;
+  oidc_payloads: OidcPayloadsTable;
+  signing_keys: SigningKeysTable;
+  flow_runs: FlowRunsTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;
@@ -169,3 +247,5 @@ export type Account = Selectable<AccountsTable>;
 export type NewAccount = Insertable<AccountsTable>;
 export type Flow = Selectable<FlowsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
+export type UserFlow = Selectable<UserFlowsTable>;
+export type Application = Selectable<ApplicationsTable>;

@@ -11,7 +11,7 @@ const directory: Directory = {
 function message(template: string, locale: Locale, payload: Record<string, unknown>): OutboxMessage {
   return {
     id: '1', directory_id: 'd', template, locale, to_address: 'a@example.com', payload, status: 'pending', attempts: 0,
-    next_attempt_at: new Date(), claimed_until: null, last_error: null, sent_at: null, created_at: new Date('2026-11-22T10:00:00Z'),
+    next_attempt_at: new Date(), claimed_until: null, last_error: null, sent_at: null, run_id: null, created_at: new Date('2026-11-22T10:00:00Z'),
   };
 }
 
