@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
+import type { ApplicationStore } from '../applications/application-store.ts';
+import type { UserFlowStore } from '../applications/user-flow-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
@@ -11,4 +13,6 @@ export interface AdminDeps {
   readonly hasher: PasswordHasher;
   readonly cookies: CookiePolicy;
   readonly links: Links;
+  readonly applications: ApplicationStore;
+  readonly userFlows: UserFlowStore;
 }

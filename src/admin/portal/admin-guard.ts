@@ -1,7 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import { sendPage } from '../../http/request-context.ts';
+import type { Directory } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { ADMIN_SESSION_SECONDS, findAdminSession, type SignedInAdmin } from '../admin-session-store.ts';
+import { adminMessages as m } from './admin-messages.ts';
+import { problemPage } from './pages/problem-page.ts';
 
 // What every portal route needs before it does anything: who is signed in, the session cookie, and
 // forms parsed at the edge.
@@ -50,3 +54,22 @@ export function parseForm<T extends z.ZodType>(schema: T, body: unknown): z.outp
   const parsed = schema.safeParse(body ?? {});
   return parsed.success ? parsed.data : undefined;
 }
+
+export interface DirectoryContext {
+  readonly admin: SignedInAdmin;
+  readonly directory: Directory;
+}
+
+/** For every `/admin/d/:directory/...` route: the signed-in administrator and the directory, or the response already sent. */
+export async function loadDirectory(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply): Promise<DirectoryContext | FastifyReply> {
+  const admin = await currentAdmin(deps, request);
+  if (!admin) return toSignIn(reply, request);
+  const slug = (request.params as { directory?: unknown }).directory;
+  const directory = typeof slug === 'string' && slug.length <= 64 ? await deps.directories.findBySlug(slug) : undefined;
+  if (!directory) {
+    return sendPage(reply, problemPage({ title: m.notFoundTitle, message: m.directoryNotFound, csrf: reply.generateCsrf(), admin }), 404);
+  }
+  return { admin, directory };
+}
+
+export const isDirectoryLoaded = (value: DirectoryContext | FastifyReply): value is DirectoryContext => 'directory' in value;

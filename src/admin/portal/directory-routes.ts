@@ -7,10 +7,9 @@ import type { Directory, ResetScope } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
-import { currentAdmin, parseForm, safeNext, seeOther, toSignIn } from './admin-guard.ts';
+import { currentAdmin, isDirectoryLoaded, loadDirectory, parseForm, safeNext, seeOther } from './admin-guard.ts';
 import { directoryListPage, directoryOverviewPage, directoryPath } from './pages/directory-pages.ts';
 import { passwordResetPage } from './pages/password-reset-page.ts';
-import { problemPage } from './pages/problem-page.ts';
 import { signInPage } from './pages/sign-in-page.ts';
 
 // The directory list, a directory's overview and its password reset setting. Every read goes to the
@@ -18,22 +17,6 @@ import { signInPage } from './pages/sign-in-page.ts';
 // its next page load.
 
 const resetScopeForm = z.object({ _csrf: z.string(), reset_scope: z.enum(['none', 'all']) });
-
-type Signed = { admin: SignedInAdmin; directory: Directory };
-
-/** The signed-in administrator and the directory in the path, or the response already sent. */
-async function load(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply): Promise<Signed | FastifyReply> {
-  const admin = await currentAdmin(deps, request);
-  if (!admin) return toSignIn(reply, request);
-  const slug = (request.params as { directory?: unknown }).directory;
-  const directory = typeof slug === 'string' && slug.length <= 64 ? await deps.directories.findBySlug(slug) : undefined;
-  if (!directory) {
-    return sendPage(reply, problemPage({ title: m.notFoundTitle, message: m.directoryNotFound, csrf: reply.generateCsrf(), admin }), 404);
-  }
-  return { admin, directory };
-}
-
-const isLoaded = (value: Signed | FastifyReply): value is Signed => 'directory' in value;
 
 /** The change and its audit row commit together, the current value read under a row lock for an honest `from`. */
 async function saveResetScope(deps: AdminDeps, request: FastifyRequest, admin: SignedInAdmin, directory: Directory, to: ResetScope): Promise<void> {
@@ -61,21 +44,21 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: AdminDeps): 
   });
 
   app.get('/admin/d/:directory', async (request, reply) => {
-    const loaded = await load(deps, request, reply);
-    if (!isLoaded(loaded)) return loaded;
+    const loaded = await loadDirectory(deps, request, reply);
+    if (!isDirectoryLoaded(loaded)) return loaded;
     return sendPage(reply, directoryOverviewPage(loaded.admin, reply.generateCsrf(), loaded.directory, deps.links));
   });
 
   app.get('/admin/d/:directory/password-reset', async (request, reply) => {
-    const loaded = await load(deps, request, reply);
-    if (!isLoaded(loaded)) return loaded;
+    const loaded = await loadDirectory(deps, request, reply);
+    if (!isDirectoryLoaded(loaded)) return loaded;
     const saved = (request.query as { saved?: unknown }).saved === '1';
     return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), saved }));
   });
 
   app.post('/admin/d/:directory/password-reset', async (request, reply) => {
-    const loaded = await load(deps, request, reply);
-    if (!isLoaded(loaded)) return loaded;
+    const loaded = await loadDirectory(deps, request, reply);
+    if (!isDirectoryLoaded(loaded)) return loaded;
     const form = parseForm(resetScopeForm, request.body);
     if (!form) {
       // Nothing is written; the page shows the value still stored.
