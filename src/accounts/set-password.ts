@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import { enqueueEmail } from '../email/outbox.ts';
+import { endAccountAccess } from './end-account-access.ts';
 import type { Account, Database, Directory, Locale } from '../storage/schema.ts';
 
 // What every new password brings with it, in one transaction with the change itself, whether it came
 // from a reset or from "Change password":
 //  - the lockout is lifted (L2) and the code-failure count cleared;
 //  - every outstanding reset or sign-up code of the account dies (R17);
-//  - every session ends (R18), but for the one doing the change when it is a signed-in change;
+//  - every session and every application token ends (R18), but for the Latchkey session doing the
+//    change when it is a signed-in change;
 //  - a "your password was changed" mail is queued, carrying no secret (R20).
 
 export interface SetPasswordInput {
@@ -40,10 +42,7 @@ export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput
 
   await trx.updateTable('flows').set({ code_hmac: null, updated_at: new Date() }).where('account_id', '=', account.id).where('code_hmac', 'is not', null).execute();
 
-  let revoke = trx.updateTable('sessions').set({ revoked_at: new Date() }).where('account_id', '=', account.id).where('revoked_at', 'is', null);
-  if (input.keepSessionIdHash) revoke = revoke.where('id_hash', '!=', input.keepSessionIdHash);
-  const revoked = await revoke.executeTakeFirst();
-  const sessionsEnded = Number(revoked.numUpdatedRows);
+  const { sessionsEnded, tokensRevoked } = await endAccountAccess(trx, account.id, input.keepSessionIdHash ? { keepSessionIdHash: input.keepSessionIdHash } : {});
 
   await enqueueEmail(trx, {
     directoryId: directory.id,
@@ -54,6 +53,8 @@ export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput
   });
   const audit = { directoryId: directory.id, accountId: account.id, ip: input.ip, userAgent: input.userAgent };
   await recordAudit(trx, { ...audit, type: input.reason === 'reset' ? 'reset_completed' : 'password_changed', outcome: 'success' });
-  if (sessionsEnded > 0) await recordAudit(trx, { ...audit, type: 'sessions_revoked', outcome: 'success', detail: { count: sessionsEnded } });
+  if (sessionsEnded + tokensRevoked > 0) {
+    await recordAudit(trx, { ...audit, type: 'sessions_revoked', outcome: 'success', detail: { count: sessionsEnded, tokens: tokensRevoked } });
+  }
   return { sessionsEnded };
 }

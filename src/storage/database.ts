@@ -2,6 +2,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg';
 import * as initial from './migrations/0001-initial.ts';
 import * as applications from './migrations/0002-applications.ts';
+import * as supportContact from './migrations/0003-support-contact.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -18,6 +19,7 @@ export function createDatabase(url: string, options: { max?: number } = {}): Kys
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-applications': applications,
+  '0003-support-contact': supportContact,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

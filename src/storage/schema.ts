@@ -17,6 +17,8 @@ export interface DirectoriesTable {
   sign_in_identifier: ColumnType<SignInIdentifier, SignInIdentifier | undefined, SignInIdentifier>;
   reset_scope: ColumnType<ResetScope, ResetScope | undefined, ResetScope>;
   default_locale: ColumnType<Locale, Locale | undefined, Locale>;
+  /** Where a customer who cannot help themselves is sent: free text (address, URL or phone). */
+  support_contact: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
