@@ -1,0 +1,69 @@
+import { percentile, type RunResult } from './load-run.ts';
+
+// BENCHMARKS.md, written whole by each run: the figures of one run only, never mixed with older ones.
+
+export interface Measured<T extends RunResult = RunResult> {
+  readonly result: T;
+  readonly cpuMsPerRequest: number;
+  readonly peakRssMb: number;
+}
+
+export interface BenchFigures {
+  readonly date: Date;
+  readonly machine: string;
+  readonly seconds: number;
+  readonly rawVerifications: number;
+  readonly page: Measured;
+  readonly signIns: Measured;
+  readonly resets: Measured<RunResult & { existingMs: number[]; unknownMs: number[] }>;
+  readonly verify: Measured;
+  readonly roundTrip: Measured;
+}
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(value < 10 ? 2 : 1) : '–');
+const rate = (r: RunResult) => r.requests / r.seconds;
+
+function row(name: string, m: Measured): string {
+  const r = m.result;
+  const errors = r.errors ? ` (${r.errors} errors: ${r.firstError ?? ''})` : '';
+  return `| ${name} | ${r.requests}${errors} | ${rate(r).toFixed(1)} | ${ms(percentile(r.latenciesMs, 50))} | ${ms(percentile(r.latenciesMs, 95))} | ${ms(percentile(r.latenciesMs, 99))} | ${ms(m.cpuMsPerRequest)} | ${m.peakRssMb.toFixed(0)} |`;
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
+
+export function renderReport(f: BenchFigures): string {
+  const signInRatio = rate(f.signIns.result) / f.rawVerifications;
+  const medianGap = Math.abs(percentile(f.resets.result.existingMs, 50) - percentile(f.resets.result.unknownMs, 50));
+  const peakRss = Math.max(f.page.peakRssMb, f.signIns.peakRssMb, f.resets.peakRssMb, f.verify.peakRssMb, f.roundTrip.peakRssMb);
+  return `# Benchmarks
+
+Produced by \`npm run bench\` (bench/run.ts) on ${f.date.toISOString().slice(0, 10)}: ${f.machine}.
+Latchkey runs as its own process (\`node --import tsx src/main.ts start\`) on PostgreSQL with mail to an
+in-process SMTP server; the load generator drives the real pages and forms, cookies and CSRF tokens
+included, at a fixed concurrency for ${f.seconds} s per scenario (or until its accounts are used up).
+These machines are shared and noisy, so the headline figures are ratios and differences taken in the
+same run; rerun before and after any change to a hot path and replace this file with the new output.
+
+## Headline
+
+| Figure | This run | Goal | |
+|---|---|---|---|
+| Sign-ins per second ÷ raw argon2id verifications per second (same parameters, all cores) | ${signInRatio.toFixed(3)} (${rate(f.signIns.result).toFixed(1)} ÷ ${f.rawVerifications.toFixed(1)}) | ≥ 0.95 | ${verdict(signInRatio >= 0.95)} |
+| Server CPU per reset request (existing and unknown, mail delivery included) | ${ms(f.resets.cpuMsPerRequest)} ms | ≤ 1 ms | ${verdict(f.resets.cpuMsPerRequest <= 1)} |
+| Reset request median, existing vs unknown address (R13) | ${ms(percentile(f.resets.result.existingMs, 50))} vs ${ms(percentile(f.resets.result.unknownMs, 50))} ms, difference ${ms(medianGap)} ms | < 1 ms | ${verdict(medianGap < 1)} |
+| Server RSS, peak under load | ${peakRss.toFixed(0)} MB | ≤ 200 MB | ${verdict(peakRss <= 200)} |
+
+## Scenarios
+
+| Scenario | Requests | Requests/s | p50 ms | p95 ms | p99 ms | Server CPU ms/request | Peak RSS MB |
+|---|---|---|---|---|---|---|---|
+${row('Sign-in page GET (16 concurrent)', f.page)}
+${row('Sign-in, right password', f.signIns)}
+${row('Reset request, existing + unknown interleaved (8 concurrent)', f.resets)}
+${row('Code verification, right code (8 concurrent)', f.verify)}
+${row('Full reset round trip: request, code from SMTP, verify, new password (4 concurrent)', f.roundTrip)}
+
+A round trip counts as one request in its row; its server CPU includes two page loads, three form posts,
+one argon2id hash and the mail's delivery.
+`;
+}

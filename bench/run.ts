@@ -1,0 +1,131 @@
+// `npm run bench`: starts Latchkey as its own process on PostgreSQL, seeds customers, drives each
+// scenario through the real pages at a fixed concurrency, and writes BENCHMARKS.md. The headline
+// figures are ratios taken in this one run, because these machines are shared and noisy.
+import { hash } from '@node-rs/argon2';
+import { ARGON2_OPTIONS } from '../src/accounts/password-hasher.ts';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import { canonicalize } from '../src/domain/identifier.ts';
+import { createDatabase } from '../src/storage/database.ts';
+import { startEmbeddedPostgres } from '../src/storage/embedded-postgres.ts';
+import { createTestDatabase } from '../test/support/test-database.ts';
+import { startSmtpSink } from '../test/support/smtp-sink.ts';
+import { argon2VerificationsPerSecond } from './argon2-baseline.ts';
+import type { RunResult } from './load-run.ts';
+import { codeVerification, emailOf, PASSWORD, requestCodes, resetRequests, resetRoundTrip, signIn, signInPage } from './scenarios.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
+import { renderReport, type Measured } from './report.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const cores = os.availableParallelism();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+async function freePort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function seed(databaseUrl: string, count: number): Promise<void> {
+  const db = createDatabase(databaseUrl);
+  // One hash for every account: seeding is not what is measured, and verification costs the same.
+  const passwordHash = await hash(PASSWORD.normalize('NFKC'), ARGON2_OPTIONS);
+  const directory = await db.selectFrom('directories').select('id').where('slug', '=', 'default').executeTakeFirstOrThrow();
+  await db.updateTable('directories').set({ reset_scope: 'all' }).where('id', '=', directory.id).execute();
+  for (let from = 0; from < count; from += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - from) }, (_, i) => ({
+      directory_id: directory.id,
+      email: emailOf(from + i),
+      email_canonical: canonicalize(emailOf(from + i)),
+      email_verified: true,
+      display_name: `Bench ${from + i}`,
+      password_hash: passwordHash,
+    }));
+    await db.insertInto('accounts').values(rows).execute();
+  }
+  await db.destroy();
+}
+
+async function outboxDrained(databaseUrl: string): Promise<void> {
+  const db = createDatabase(databaseUrl);
+  for (let i = 0; i < 600; i++) {
+    const row = await db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    if (row.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await db.destroy();
+}
+
+/** Runs one scenario and reads the server's CPU time and peak RSS around it. */
+async function measure<T extends RunResult>(server: ServerProcess, run: () => Promise<T>, after?: () => Promise<void>): Promise<Measured<T>> {
+  let peakRss = await server.rssMb();
+  const sampler = setInterval(() => void server.rssMb().then((mb) => (peakRss = Math.max(peakRss, mb))), 200);
+  const cpuBefore = await server.cpuMs();
+  const result = await run();
+  await after?.();
+  const cpuMs = (await server.cpuMs()) - cpuBefore;
+  clearInterval(sampler);
+  return { result, cpuMsPerRequest: cpuMs / Math.max(1, result.requests), peakRssMb: Math.max(peakRss, await server.rssMb()) };
+}
+
+async function main(): Promise<void> {
+  let serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  let stopCluster: (() => Promise<void>) | undefined;
+  let clusterDir: string | undefined;
+  if (!serverUrl) {
+    clusterDir = await mkdtemp(path.join(os.tmpdir(), 'latchkey-bench-pg-'));
+    const cluster = await startEmbeddedPostgres(clusterDir, { persistent: false });
+    stopCluster = cluster.stop;
+    serverUrl = cluster.url;
+  }
+  process.env.TEST_DATABASE_URL = serverUrl;
+  const database = await createTestDatabase();
+  const smtp = await startSmtpSink();
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+
+  log(`argon2id baseline: ${cores} in flight for ${SECONDS} s`);
+  const rawVerifications = await argon2VerificationsPerSecond(cores, SECONDS * 1000);
+
+  const server = await startServer({ DATABASE_URL: database.url, SMTP_URL: smtp.url, LOG_LEVEL: 'warn', MAIL_RETRY_BASE_MS: '100' }, await freePort());
+  try {
+    await seed(database.url, 6000);
+    const ctx = { base: server.baseUrl, smtp, durationMs: SECONDS * 1000 };
+    log('sign-in page GET');
+    const page = await measure(server, () => signInPage({ ...ctx, concurrency: 16 }));
+    log('sign-in, right password');
+    const signIns = await measure(server, () => signIn({ ...ctx, concurrency: cores * 4 }));
+    log('reset requests, existing and unknown addresses interleaved');
+    const resets = await measure(server, () => resetRequests({ ...ctx, concurrency: 8 }, 1000, 2500), () => outboxDrained(database.url));
+    log('code verification');
+    const codes = await requestCodes({ ...ctx, concurrency: 8 }, 3500, 600);
+    // Their mail is delivered before the timed run, so its CPU is not counted against verification.
+    await outboxDrained(database.url);
+    const verify = await measure(server, () => codeVerification({ ...ctx, concurrency: 8 }, codes));
+    log('full reset round trip');
+    const roundTrip = await measure(server, () => resetRoundTrip({ ...ctx, concurrency: 4 }, 4100, 1900));
+    const report = renderReport({
+      date: new Date(),
+      machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      seconds: SECONDS,
+      rawVerifications,
+      page, signIns, resets, verify, roundTrip,
+    });
+    await writeFile(path.join(root, 'BENCHMARKS.md'), report);
+    process.stdout.write(report);
+  } finally {
+    await server.stop();
+    await smtp.close();
+    await database.drop();
+    await stopCluster?.();
+    if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
+  }
+}
+
+await main();

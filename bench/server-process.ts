@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Latchkey under test runs as its own process, started exactly as `npm start` starts it, so its CPU
+// time and resident memory can be read from /proc apart from the load generator's.
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ServerProcess {
+  readonly baseUrl: URL;
+  readonly pid: number;
+  /** User + system CPU time of the server process so far, in milliseconds. */
+  cpuMs(): Promise<number>;
+  rssMb(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // Ready when the sign-in page answers; the log may be too quiet to say so.
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`Latchkey exited with ${code}:\n${output}`))));
+  const ready = (async () => {
+    for (let i = 0; i < 600; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/d/default/signin`).then((r) => r.ok, () => false);
+      if (ok) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`Latchkey did not answer within 60 s:\n${output}`);
+  })();
+  await Promise.race([ready, exited]);
+  const pid = child.pid ?? 0;
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return {
+    baseUrl: new URL(`http://127.0.0.1:${port}`),
+    pid,
+    async cpuMs() {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      // Fields after the command name, which may itself contain spaces, start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+    },
+    async rssMb() {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      return kb / 1024;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => resolve(clearTimeout(timer)));
+      });
+    },
+  };
+}
