@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedCluster } from '../storage/embedded
 import { createDatabase, migrateToLatest } from '../storage/database.ts';
 import { createAdmin } from '../admin/admin-store.ts';
 import { createPasswordHasher } from '../accounts/password-hasher.ts';
+import { shutdownOnSignals } from './shutdown-on-signals.ts';
 
 const HELP = `Usage: latchkey <command> [options]
 
@@ -110,16 +111,9 @@ async function start(config: Config, logger: Logger): Promise<undefined> {
   const base = config.publicUrl.href.replace(/\/$/, '');
   logger.info(`Latchkey is running.\n  Sign-in page:  ${base}/d/default/signin\n  Admin portal:  ${base}/admin`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  shutdownOnSignals(logger, async () => {
     await latchkey.close();
     await cluster?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
   return undefined;
 }

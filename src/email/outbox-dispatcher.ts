@@ -16,6 +16,10 @@ export interface OutboxDispatcher {
   nudge(): void;
   /** Deliver everything due, once; for tests and shutdown. Resolves with how many were sent. */
   drainOnce(): Promise<number>;
+  /**
+   * Stops after the message being sent, and hands every row this instance claimed but did not send back
+   * to the outbox (lease cleared, attempt not counted), so another instance delivers it at once.
+   */
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,9 @@ export function createOutboxDispatcher(options: {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  // Claimed by this instance and not yet sent or rescheduled: what stop() hands back.
+  const held = new Set<string>();
+  let stopping = false;
 
   async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
     const claimed = await db
@@ -60,6 +67,7 @@ export function createOutboxDispatcher(options: {
       .returningAll()
       .execute();
     if (claimed.length === 0) return [];
+    for (const m of claimed) held.add(m.id);
     const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
     const byId = new Map(directories.map((d) => [d.id, d]));
     return claimed.flatMap((m) => {
@@ -98,12 +106,30 @@ export function createOutboxDispatcher(options: {
     return true;
   }
 
+  async function release(): Promise<void> {
+    if (held.size === 0) return;
+    const ids = [...held];
+    await db
+      .updateTable('outbox')
+      .set({ claimed_until: null, attempts: sql<number>`greatest(attempts - 1, 0)` })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute();
+    for (const id of ids) held.delete(id);
+    logger.info({ released: ids.length }, 'unsent mail handed back to the outbox');
+  }
+
   async function drain(): Promise<number> {
     let sent = 0;
     for (;;) {
+      if (stopping) return sent;
       const batch = await claim();
       if (batch.length === 0) return sent;
-      for (const message of batch) if (await deliver(message)) sent += 1;
+      for (const message of batch) {
+        if (stopping) return sent;
+        if (await deliver(message)) sent += 1;
+        held.delete(message.id);
+      }
     }
   }
 
@@ -147,8 +173,14 @@ export function createOutboxDispatcher(options: {
     drainOnce: () => runOnce(),
     async stop() {
       stopped = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
-      await running;
+      try {
+        await running;
+        await release();
+      } finally {
+        stopping = false;
+      }
     },
   };
 }

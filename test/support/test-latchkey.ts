@@ -19,6 +19,16 @@ export interface TestLatchkey {
   close(): Promise<void>;
 }
 
+/**
+ * Limits no ordinary test reaches: most tests send far more attempts from 127.0.0.1 than a person would
+ * (L4 sends 200 at once). The rate-limit tests set their own, small ones.
+ */
+export const ROOMY_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_IP_MAX: '1000000',
+  RATE_LIMIT_IDENTIFIER_MAX: '1000000',
+  RATE_LIMIT_DIRECTORY_MAX: '1000000',
+};
+
 const seedHasher = createPasswordHasher({ queueLimit: 1000 });
 
 /** A real Latchkey: fresh database, real SMTP into an in-process sink, listening on a free port. */
@@ -32,6 +42,7 @@ export async function startTestLatchkey(env: Record<string, string> = {}): Promi
     MAIL_FROM: 'Latchkey <no-reply@latchkey.test>',
     MAIL_RETRY_BASE_MS: '50',
     LOG_LEVEL: 'silent',
+    ...ROOMY_RATE_LIMITS,
     ...env,
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
