@@ -90,7 +90,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     dispatcher,
     async close() {
       await closeServer(server, config.shutdownTimeoutMs);
-      await dispatcher.stop();
+      await dispatcher.stop(config.shutdownTimeoutMs);
       await limits.close();
       await transport.close();
       await db.destroy();

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLatchkey } from '../app.ts';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../storage/embedded-postgres.ts';
+import type { EmbeddedCluster } from '../storage/embedded-postgres.ts';
 import { createDatabase, migrateToLatest } from '../storage/database.ts';
 import { createAdmin } from '../admin/admin-store.ts';
 import { createPasswordHasher } from '../accounts/password-hasher.ts';
@@ -39,6 +39,9 @@ function parseAdminArgs(args: readonly string[]): { command?: string; email?: st
 async function openDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
   logger.info({ dir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL cluster');
+  // Loaded only here: embedded-postgres installs SIGTERM/SIGINT hooks that end the process as soon as its
+  // cluster is stopped, which would cut requests in flight short on a server using DATABASE_URL.
+  const { startEmbeddedPostgres } = await import('../storage/embedded-postgres.ts');
   const cluster = await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.debug({ postgres: line }) });
   return { url: cluster.url, cluster };
 }
@@ -114,6 +117,7 @@ async function start(config: Config, logger: Logger): Promise<undefined> {
   shutdownOnSignals(logger, async () => {
     await latchkey.close();
     await cluster?.stop();
-  });
+    // Requests and the mail dispatcher each get SHUTDOWN_TIMEOUT_MS; closing the pool and the rest, a little more.
+  }, 2 * config.shutdownTimeoutMs + 10_000);
   return undefined;
 }

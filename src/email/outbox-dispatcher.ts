@@ -18,9 +18,11 @@ export interface OutboxDispatcher {
   drainOnce(): Promise<number>;
   /**
    * Stops after the message being sent, and hands every row this instance claimed but did not send back
-   * to the outbox (lease cleared, attempt not counted), so another instance delivers it at once.
+   * to the outbox (lease cleared, attempt not counted), so another instance delivers it at once. A send
+   * still running after `waitMs` keeps its lease: it may yet succeed, and handing it over could send it
+   * twice; another instance takes it when the lease runs out (F4).
    */
-  stop(): Promise<void>;
+  stop(waitMs?: number): Promise<void>;
 }
 
 const BATCH = 20;
@@ -47,6 +49,7 @@ export function createOutboxDispatcher(options: {
   // Claimed by this instance and not yet sent or rescheduled: what stop() hands back.
   const held = new Set<string>();
   let stopping = false;
+  let sending: string | undefined;
 
   async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
     const claimed = await db
@@ -108,7 +111,7 @@ export function createOutboxDispatcher(options: {
 
   async function release(): Promise<void> {
     if (held.size === 0) return;
-    const ids = [...held];
+    const ids = [...held].filter((id) => id !== sending);
     await db
       .updateTable('outbox')
       .set({ claimed_until: null, attempts: sql<number>`greatest(attempts - 1, 0)` })
@@ -127,7 +130,9 @@ export function createOutboxDispatcher(options: {
       if (batch.length === 0) return sent;
       for (const message of batch) {
         if (stopping) return sent;
+        sending = message.id;
         if (await deliver(message)) sent += 1;
+        sending = undefined;
         held.delete(message.id);
       }
     }
@@ -171,12 +176,14 @@ export function createOutboxDispatcher(options: {
       if (!stopped) void runOnce();
     },
     drainOnce: () => runOnce(),
-    async stop() {
+    async stop(waitMs = 30_000) {
       stopped = true;
       stopping = true;
       if (timer) clearTimeout(timer);
       try {
-        await running;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+        clearTimeout(timer);
         await release();
       } finally {
         stopping = false;
