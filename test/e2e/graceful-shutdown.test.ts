@@ -90,7 +90,6 @@ describe('graceful shutdown', () => {
       assert.ok(first?.claimed_until, 'the send still hanging keeps its lease: it may yet have gone out');
       assert.deepEqual(second, { to_address: 'second@example.com', status: 'pending', claimed_until: null, attempts: 0 });
     } finally {
-      if (process.env.DEBUG_CHILD) console.log(child.output());
       if (child.process.exitCode === null) child.kill();
     }
   });

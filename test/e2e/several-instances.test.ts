@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
-import { csrfToken, FormClient, formAction, visibleText, type Page } from '../support/form-client.ts';
+import { csrfToken, FormClient, formAction, sameBrowserOn, visibleText, type Page } from '../support/form-client.ts';
 import { codeIn } from '../support/smtp-sink.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 import { createTestAdmin, signInAdmin, startInstance, type Instance } from './admin-test-kit.ts';
@@ -43,14 +43,6 @@ async function startTrio(env: Record<string, string>): Promise<Trio> {
   };
 }
 
-/** The same browser (cookies, last page) carried on to another instance, as a load balancer would. */
-function onInstance(client: FormClient, baseUrl: string): FormClient {
-  const moved = new FormClient(baseUrl, client.defaultHeaders);
-  for (const [name, value] of client.cookies) moved.cookies.set(name, value);
-  moved.last = client.last;
-  return moved;
-}
-
 describe('three instances on one PostgreSQL and Redis', () => {
   let trio: Trio;
   before(async () => {
@@ -66,10 +58,10 @@ describe('three instances on one PostgreSQL and Redis', () => {
     const page = await requestCode(first, 'roaming@example.com');
     assert.ok(visibleText(page.body).includes(EN.sent));
     const code = codeIn(await codeMailAfter(lk, 'roaming@example.com', seen));
-    const second = onInstance(first, urls[1]!);
+    const second = sameBrowserOn(first, urls[1]!);
     const verified = await submitCode(second, code);
     assert.ok(visibleText(verified.body).includes(EN.verified), visibleText(verified.body));
-    const third = onInstance(second, urls[2]!);
+    const third = sameBrowserOn(second, urls[2]!);
     const done = await chooseNewPassword(third, 'a brand new password 2');
     assert.match(done.url, /\/signin\?notice=password_reset$/);
     const signIn = new FormClient(urls[0]!);
@@ -126,7 +118,7 @@ describe('three instances on one PostgreSQL and Redis', () => {
     const form = await admin.get('/admin/d/default/password-reset');
     assert.equal((await admin.post(formAction(form.body, 'Save'), { reset_scope: 'none' }, { follow: false })).status, 303);
     assert.deepEqual(await Promise.all(urls.map(resetPage)), [404, 404, 404]);
-    const adminOnThird = onInstance(admin, urls[2]!);
+    const adminOnThird = sameBrowserOn(admin, urls[2]!);
     const again = await adminOnThird.get('/admin/d/default/password-reset');
     await adminOnThird.post(formAction(again.body, 'Save'), { reset_scope: 'all' });
     assert.deepEqual(await Promise.all(urls.map(resetPage)), [200, 200, 200]);
