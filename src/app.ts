@@ -16,9 +16,11 @@ import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts
 import { registerPasswordResetRoutes } from './flows/password-reset/password-reset-routes.ts';
 import { registerSignInRoutes } from './flows/sign-in/sign-in-routes.ts';
 import { registerSignUpRoutes } from './flows/sign-up/sign-up-routes.ts';
+import { closeServer } from './http/close-server.ts';
 import { cookiePolicy } from './http/cookies.ts';
 import { createLinks } from './http/links.ts';
 import { createServer } from './http/server.ts';
+import { createRateLimits } from './rate-limits/rate-limits.ts';
 import { createDatabase, migrateToLatest } from './storage/database.ts';
 import { loadInstanceKey } from './storage/instance-key.ts';
 import type { Database } from './storage/schema.ts';
@@ -29,6 +31,7 @@ export interface Latchkey {
   readonly server: FastifyInstance;
   readonly db: Kysely<Database>;
   readonly dispatcher: OutboxDispatcher;
+  /** Graceful: in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), unsent mail goes back to the outbox. */
   close(): Promise<void>;
 }
 
@@ -48,6 +51,10 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const secure = isSecureOrigin(config);
   const cookies = cookiePolicy(secure);
   const links = createLinks(config.publicUrl);
+  const limits = createRateLimits({
+    db, key, rules: config.rateLimits, logger,
+    ...(config.redisUrl ? { redis: { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } } : {}),
+  });
 
   const transport = createMailTransport({ smtpUrl: config.smtpUrl, logger });
   if (transport.kind === 'log') {
@@ -55,11 +62,11 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   }
   const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key });
 
-  const server = await createServer({ logger, cookies, secure });
+  const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}) });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
   const customer = {
-    db, directories, accounts, sessions, hasher, cookies, links, key,
+    db, directories, accounts, sessions, hasher, cookies, links, key, limits,
     settings: {
       passwordMinLength: config.passwordMinLength,
       resetCodeTtlSeconds: config.resetCodeTtlSeconds,
@@ -72,7 +79,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 
@@ -82,8 +89,9 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     db,
     dispatcher,
     async close() {
-      await server.close();
-      await dispatcher.stop();
+      await closeServer(server, config.shutdownTimeoutMs);
+      await dispatcher.stop(config.shutdownTimeoutMs);
+      await limits.close();
       await transport.close();
       await db.destroy();
     },

@@ -5,6 +5,7 @@ import type { UserFlowStore } from '../applications/user-flow-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
+import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import type { Database } from '../storage/schema.ts';
 
 export interface AdminDeps {
@@ -13,6 +14,7 @@ export interface AdminDeps {
   readonly hasher: PasswordHasher;
   readonly cookies: CookiePolicy;
   readonly links: Links;
+  readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
 }

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
 import { createLatchkey } from '../app.ts';
-import { startEmbeddedPostgres, type EmbeddedCluster } from '../storage/embedded-postgres.ts';
+import type { EmbeddedCluster } from '../storage/embedded-postgres.ts';
 import { createDatabase, migrateToLatest } from '../storage/database.ts';
 import { createAdmin } from '../admin/admin-store.ts';
 import { createPasswordHasher } from '../accounts/password-hasher.ts';
+import { shutdownOnSignals } from './shutdown-on-signals.ts';
 
 const HELP = `Usage: latchkey <command> [options]
 
@@ -38,6 +39,9 @@ function parseAdminArgs(args: readonly string[]): { command?: string; email?: st
 async function openDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   if (config.databaseUrl) return { url: config.databaseUrl };
   logger.info({ dir: config.dataDir }, 'DATABASE_URL is not set: starting the embedded PostgreSQL cluster');
+  // Loaded only here: embedded-postgres installs SIGTERM/SIGINT hooks that end the process as soon as its
+  // cluster is stopped, which would cut requests in flight short on a server using DATABASE_URL.
+  const { startEmbeddedPostgres } = await import('../storage/embedded-postgres.ts');
   const cluster = await startEmbeddedPostgres(config.dataDir, { log: (line) => logger.debug({ postgres: line }) });
   return { url: cluster.url, cluster };
 }
@@ -110,16 +114,10 @@ async function start(config: Config, logger: Logger): Promise<undefined> {
   const base = config.publicUrl.href.replace(/\/$/, '');
   logger.info(`Latchkey is running.\n  Sign-in page:  ${base}/d/default/signin\n  Admin portal:  ${base}/admin`);
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
+  shutdownOnSignals(logger, async () => {
     await latchkey.close();
     await cluster?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+    // Requests and the mail dispatcher each get SHUTDOWN_TIMEOUT_MS; closing the pool and the rest, a little more.
+  }, 2 * config.shutdownTimeoutMs + 10_000);
   return undefined;
 }

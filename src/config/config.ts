@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ADMIN_PASSWORD_LIMITS, ADMIN_PASSWORD_MIN_LENGTH, checkAdminPassword } from '../admin/admin-password-policy.ts';
 import { passwordProblemText } from '../admin/portal/admin-messages.ts';
+import { trustProxySetting } from './trust-proxy.ts';
 
 // Every setting Latchkey reads, in one schema. Each bad value is reported on its own line at start,
 // so an operator fixes them all in one go instead of one per restart.
@@ -49,6 +50,16 @@ export const configSchema = z
     HASH_CONCURRENCY: wholeNumber(1, 64).optional(),
     HASH_QUEUE_LIMIT: wholeNumber(1, 100000).default(200),
     MAIL_RETRY_BASE_MS: wholeNumber(10, 3600000, ' (milliseconds)').default(5000),
+    REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'redis://redis.internal:6379'),
+    REDIS_KEY_PREFIX: z.string().min(1).max(100).default('latchkey:'),
+    TRUST_PROXY: trustProxySetting,
+    RATE_LIMIT_IP_MAX: wholeNumber(1, 10_000_000).default(100),
+    RATE_LIMIT_IP_WINDOW_SECONDS: durationSeconds(1, 86400, 60),
+    RATE_LIMIT_IDENTIFIER_MAX: wholeNumber(1, 10_000_000).default(20),
+    RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS: durationSeconds(1, 86400, 300),
+    RATE_LIMIT_DIRECTORY_MAX: wholeNumber(1, 100_000_000).default(6000),
+    RATE_LIMIT_DIRECTORY_WINDOW_SECONDS: durationSeconds(1, 86400, 60),
+    SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000, ' (milliseconds)').default(10_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
       .default('info'),
@@ -72,6 +83,15 @@ export const configSchema = z
     hashConcurrency: env.HASH_CONCURRENCY,
     hashQueueLimit: env.HASH_QUEUE_LIMIT,
     mailRetryBaseMs: env.MAIL_RETRY_BASE_MS,
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    trustProxy: env.TRUST_PROXY,
+    rateLimits: {
+      ip: { max: env.RATE_LIMIT_IP_MAX, windowSeconds: env.RATE_LIMIT_IP_WINDOW_SECONDS },
+      identifier: { max: env.RATE_LIMIT_IDENTIFIER_MAX, windowSeconds: env.RATE_LIMIT_IDENTIFIER_WINDOW_SECONDS },
+      directory: { max: env.RATE_LIMIT_DIRECTORY_MAX, windowSeconds: env.RATE_LIMIT_DIRECTORY_WINDOW_SECONDS },
+    },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   }));
 

@@ -16,7 +16,13 @@ export interface OutboxDispatcher {
   nudge(): void;
   /** Deliver everything due, once; for tests and shutdown. Resolves with how many were sent. */
   drainOnce(): Promise<number>;
-  stop(): Promise<void>;
+  /**
+   * Stops after the message being sent, and hands every row this instance claimed but did not send back
+   * to the outbox (lease cleared, attempt not counted), so another instance delivers it at once. A send
+   * still running after `waitMs` keeps its lease: it may yet succeed, and handing it over could send it
+   * twice; another instance takes it when the lease runs out (F4).
+   */
+  stop(waitMs?: number): Promise<void>;
 }
 
 const BATCH = 20;
@@ -40,6 +46,10 @@ export function createOutboxDispatcher(options: {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  // Claimed by this instance and not yet sent or rescheduled: what stop() hands back.
+  const held = new Set<string>();
+  let stopping = false;
+  let sending: string | undefined;
 
   async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
     const claimed = await db
@@ -60,6 +70,7 @@ export function createOutboxDispatcher(options: {
       .returningAll()
       .execute();
     if (claimed.length === 0) return [];
+    for (const m of claimed) held.add(m.id);
     const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
     const byId = new Map(directories.map((d) => [d.id, d]));
     return claimed.flatMap((m) => {
@@ -98,12 +109,32 @@ export function createOutboxDispatcher(options: {
     return true;
   }
 
+  async function release(): Promise<void> {
+    if (held.size === 0) return;
+    const ids = [...held].filter((id) => id !== sending);
+    await db
+      .updateTable('outbox')
+      .set({ claimed_until: null, attempts: sql<number>`greatest(attempts - 1, 0)` })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute();
+    for (const id of ids) held.delete(id);
+    logger.info({ released: ids.length }, 'unsent mail handed back to the outbox');
+  }
+
   async function drain(): Promise<number> {
     let sent = 0;
     for (;;) {
+      if (stopping) return sent;
       const batch = await claim();
       if (batch.length === 0) return sent;
-      for (const message of batch) if (await deliver(message)) sent += 1;
+      for (const message of batch) {
+        if (stopping) return sent;
+        sending = message.id;
+        if (await deliver(message)) sent += 1;
+        sending = undefined;
+        held.delete(message.id);
+      }
     }
   }
 
@@ -145,10 +176,18 @@ export function createOutboxDispatcher(options: {
       if (!stopped) void runOnce();
     },
     drainOnce: () => runOnce(),
-    async stop() {
+    async stop(waitMs = 30_000) {
       stopped = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
-      await running;
+      try {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([running, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+        clearTimeout(timer);
+        await release();
+      } finally {
+        stopping = false;
+      }
     },
   };
 }

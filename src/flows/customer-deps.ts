@@ -5,6 +5,7 @@ import type { SessionStore } from '../accounts/session-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
+import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import type { Database } from '../storage/schema.ts';
 
 /** Everything the customer-facing flows are built from. Each flow's factory picks only what it uses. */
@@ -16,6 +17,8 @@ export interface CustomerDeps {
   readonly hasher: PasswordHasher;
   readonly cookies: CookiePolicy;
   readonly links: Links;
+  /** Per IP, identifier and directory; checked before anything is looked up (R12). */
+  readonly limits: RateLimits;
   /** Key for every keyed hash: codes (R9), identifier throttles, wrong-password fingerprints. */
   readonly key: Buffer;
   readonly settings: {

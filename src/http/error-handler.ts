@@ -34,7 +34,8 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   const locale = negotiateLocale({ uiLocales: (request.query as Record<string, unknown> | undefined)?.ui_locales, acceptLanguage: request.headers['accept-language'], fallback: 'en' });
   const t = translator(locale);
   const message = problem.expose && isMessageKey(problem.code) ? t(problem.code) : t(problem.status >= 500 ? 'error_internal' : 'error_bad_request');
-  if (problem.status === 503) reply.header('retry-after', '5');
+  if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
+  else if (problem.status === 503) reply.header('retry-after', '5');
   const body = renderPage(
     { locale, title: t('error_title'), brand: 'Latchkey' },
     html`<h1>${t('error_title')}</h1><p class="error" role="alert" data-error-code="${problem.code}">${message}</p><p><a href="javascript:history.back()">${t('error_back')}</a></p>`,

@@ -7,12 +7,15 @@ export interface LatchkeyErrorOptions {
   readonly code: string;
   readonly expose?: boolean;
   readonly cause?: unknown;
+  /** Sent as Retry-After (429, 503): when trying again can succeed. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class LatchkeyError extends Error {
   readonly status: number;
   readonly code: string;
   readonly expose: boolean;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(options: LatchkeyErrorOptions) {
     super(options.code, { cause: options.cause });
@@ -20,6 +23,7 @@ export class LatchkeyError extends Error {
     this.status = options.status;
     this.code = options.code;
     this.expose = options.expose ?? options.status < 500;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -27,3 +31,4 @@ export const badRequest = (code = 'error_bad_request') => new LatchkeyError({ st
 export const notFound = (code = 'error_not_found') => new LatchkeyError({ status: 404, code });
 export const forbidden = (code = 'error_forbidden') => new LatchkeyError({ status: 403, code });
 export const busy = () => new LatchkeyError({ status: 503, code: 'error_busy', expose: true });
+export const tooManyRequests = (retryAfterSeconds: number) => new LatchkeyError({ status: 429, code: 'error_rate_limited', retryAfterSeconds });

@@ -225,6 +225,13 @@ export interface FlowRunsTable {
   expires_at: Timestamp;
 }
 
+/** A rate-limit counter: `points` taken in the fixed window that ends at `expires_at`. */
+export interface RateLimitsTable {
+  key: string;
+  points: number;
+  expires_at: Date;
+}
+
 export interface Database {
   directories: DirectoriesTable;
   accounts: AccountsTable;
@@ -242,6 +249,7 @@ export interface Database {
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   flow_runs: FlowRunsTable;
+  rate_limits: RateLimitsTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;

@@ -6,6 +6,7 @@ import { createLatchkey, type Latchkey } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { FormClient, type Page } from '../support/form-client.ts';
+import { ROOMY_RATE_LIMITS } from '../support/test-latchkey.ts';
 
 // Helpers shared by the admin portal's end-to-end tests: another Latchkey instance on a given database
 // (with its log captured), an administrator written through the real store, and signing in by form.
@@ -21,7 +22,7 @@ export interface Instance {
 export async function startInstance(databaseUrl: string, env: Record<string, string> = {}): Promise<Instance> {
   const logs: { level: number; msg: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
-  const config = loadConfig({ PORT: '3000', PUBLIC_URL: 'http://latchkey.test:3000', MAIL_RETRY_BASE_MS: '50', ...env });
+  const config = loadConfig({ PORT: '3000', PUBLIC_URL: 'http://latchkey.test:3000', MAIL_RETRY_BASE_MS: '50', ...ROOMY_RATE_LIMITS, ...env });
   const latchkey = await createLatchkey(config, logger, databaseUrl);
   await latchkey.server.listen({ port: 0, host: '127.0.0.1' });
   const address = latchkey.server.server.address();

@@ -79,6 +79,14 @@ export class FormClient {
   }
 }
 
+/** The same browser (cookies, last page) carried on to another instance, as a load balancer would. */
+export function sameBrowserOn(client: FormClient, baseUrl: string): FormClient {
+  const moved = new FormClient(baseUrl, client.defaultHeaders);
+  for (const [name, value] of client.cookies) moved.cookies.set(name, value);
+  moved.last = client.last;
+  return moved;
+}
+
 export function csrfToken(body: string): string | undefined {
   return /name="_csrf" value="([^"]+)"/.exec(body)?.[1];
 }

@@ -37,6 +37,8 @@ async function verifyAdmin(deps: AdminDeps, email: string, password: string): Pr
 async function signIn(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const form = parseForm(signInForm, request.body);
   if (!form) return badRequestPage(reply, reply.generateCsrf());
+  // The portal has no lockout of its own: these limits are what stands between it and password guessing.
+  await deps.limits.check('admin_sign_in', { ip: clientIp(request), identifier: form.email });
   const adminId = await verifyAdmin(deps, form.email, form.password);
   await recordAudit(deps.db, {
     type: 'admin_sign_in', outcome: adminId ? 'success' : 'failure', adminId: adminId ?? null,

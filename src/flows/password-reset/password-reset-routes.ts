@@ -124,6 +124,8 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
   app.post(
     '/d/:directory/reset',
     route(async (request, reply, { directory, paths, view }) => {
+      // No per-identifier 429 here: the code-send throttle (R5) is that limit, and it answers unchanged.
+      await deps.limits.check('reset_request', { ip: clientIp(request), directoryId: directory.id });
       const username = directory.sign_in_identifier === 'username';
       const typed = (username ? parse(UsernameBody, request.body).username : parse(EmailBody, request.body).email) ?? '';
       if (!(username ? isValidUsername(typed) : isValidEmail(typed))) {
@@ -171,6 +173,8 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
     route(async (request, reply, reset) => {
       const code = (parse(CodeBody, request.body).code ?? '').replace(/\s+/g, '');
       const handle = handleOf(request, reset.directory);
+      // Per code, R3 and R4 already bound the guesses; this bounds one address guessing across flows.
+      await deps.limits.check('reset_verify', { ip: clientIp(request), directoryId: reset.directory.id });
       await service.verify({ ...handle, code, ...requester(request) });
       return toFlow(reply, reset, handle.flowId);
     }),
@@ -180,6 +184,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
     '/d/:directory/reset/:flow/resend',
     route(async (request, reply, reset) => {
       const handle = handleOf(request, reset.directory);
+      await deps.limits.check('reset_request', { ip: clientIp(request), directoryId: reset.directory.id });
       const locale = resolveLocale(request, reply, deps.cookies, reset.directory.default_locale);
       await service.resend({ ...handle, locale, ...requester(request) });
       return toFlow(reply, reset, handle.flowId);

@@ -40,6 +40,7 @@ export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): 
     const directory = await loadDirectory(deps.directories, request);
     const form = signInForm.safeParse(request.body);
     if (!form.success) throw badRequest();
+    await deps.limits.check('sign_in', { ip: clientIp(request), directoryId: directory.id, identifier: form.data.identifier });
     const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
     const result = await service.signIn({
       directory,

@@ -59,6 +59,7 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): 
   app.post('/d/:directory/signup', async (request, reply) => {
     const directory = await loadDirectory(deps.directories, request);
     const { email } = parse(emailForm, request.body);
+    await deps.limits.check('sign_up', { ip: clientIp(request), directoryId: directory.id, identifier: email });
     const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
     const started = await service.start({ directory, email, locale: ctx.locale });
     if (!started.ok) return sendPage(reply, renderEmailPage(ctx, deps.links, directory, { email, invalid: true }), 400);
@@ -107,12 +108,14 @@ function registerFlowPosts(app: FastifyInstance, deps: CustomerDeps, service: Si
   app.post('/d/:directory/signup/:flow/code', async (request, reply) => {
     const handle = await helpers.handleFor(request);
     const { code } = parse(codeForm, request.body);
+    await deps.limits.check('sign_up', { ip: clientIp(request), directoryId: handle.directory.id });
     await service.verifyCode(handle, code);
     return helpers.backToFlow(reply, handle);
   });
 
   app.post('/d/:directory/signup/:flow/resend', async (request, reply) => {
     const handle = await helpers.handleFor(request);
+    await deps.limits.check('sign_up', { ip: clientIp(request), directoryId: handle.directory.id });
     await service.resend(handle);
     return helpers.backToFlow(reply, handle);
   });

@@ -3,11 +3,12 @@ import { common } from './common.ts';
 import { email } from './email.ts';
 import { passwordPolicy } from './password-policy.ts';
 import { passwordReset } from './password-reset.ts';
+import { rateLimits } from './rate-limits.ts';
 import { signIn } from './sign-in.ts';
 import { signUp } from './sign-up.ts';
 
 // One catalog per area so each flow owns its words; merged here into one table per language.
-const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email] as const;
+const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email, rateLimits] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

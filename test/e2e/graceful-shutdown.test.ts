@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { sql, type Kysely } from 'kysely';
+import { enqueueEmail } from '../../src/email/outbox.ts';
+import { createDatabase } from '../../src/storage/database.ts';
+import type { Database } from '../../src/storage/schema.ts';
+import { startChildLatchkey, startSilentSmtp } from '../support/child-latchkey.ts';
+import { FormClient } from '../support/form-client.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import { seedAccount } from '../support/test-latchkey.ts';
+
+// `npx tsx src/main.ts start` stopped with SIGTERM while a request is in flight: the request is answered,
+// new connections are refused, mail it claimed but did not send goes back to the outbox, and the process
+// exits 0. The request is made slow honestly: the test holds the account's row lock, so the sign-in waits
+// in the database exactly as it would behind a concurrent attempt.
+
+async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function connects(baseUrl: string): Promise<boolean> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('graceful shutdown', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let smtp: Awaited<ReturnType<typeof startSilentSmtp>>;
+  let db: Kysely<Database>;
+  before(async () => {
+    database = await createTestDatabase();
+    smtp = await startSilentSmtp();
+    db = createDatabase(database.url, { max: 3 });
+  });
+  after(async () => {
+    await db?.destroy();
+    await smtp?.close();
+    await database?.drop();
+  });
+
+  it('SIGTERM during a slow request: it completes, new connections are refused, unsent mail is handed back, exit 0', async () => {
+    const child = await startChildLatchkey({ DATABASE_URL: database.url, SMTP_URL: smtp.url, SHUTDOWN_TIMEOUT_MS: '1500' });
+    try {
+      const accountId = await seedAccount(db, { email: 'slow@example.com', password: 'patient password 1' });
+      const directory = await db.selectFrom('directories').select('id').where('slug', '=', 'default').executeTakeFirstOrThrow();
+      await db.transaction().execute(async (trx) => {
+        for (const to of ['first@example.com', 'second@example.com']) {
+          await enqueueEmail(trx, { directoryId: directory.id, template: 'password_changed', locale: 'en', to, payload: { signInUrl: 'http://latchkey.test/d/default/signin' } });
+        }
+      });
+      // The dispatcher claims both; the first send hangs on the silent SMTP server, the second waits its turn.
+      await until('both mails claimed', async () => (await db.selectFrom('outbox').select('id').where('claimed_until', 'is not', null).execute()).length === 2);
+
+      const client = new FormClient(child.baseUrl);
+      await client.get('/d/default/signin');
+      const lock = await db.connection().execute(async (connection) => {
+        await sql`BEGIN`.execute(connection);
+        await sql`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`.execute(connection);
+        const inFlight = client.post('/d/default/signin', { identifier: 'slow@example.com', password: 'patient password 1' }, { follow: false });
+        await until('the sign-in waiting on the row lock', async () => {
+          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+          return (rows[0]?.n ?? 0) > 0;
+        });
+        process.kill(child.serverPid, 'SIGTERM');
+        await until('shutdown to begin', () => child.output().includes('shutting down'));
+        // undici pools connections per origin, and a refused connect fails the whole pool: probe over a raw socket.
+        assert.equal(await connects(child.baseUrl), false, 'a new connection is refused');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(child.process.exitCode, null, 'still running while the request is in flight');
+        await sql`COMMIT`.execute(connection);
+        return inFlight;
+      });
+      assert.equal(lock.status, 303, 'the in-flight sign-in was answered, and succeeded');
+      assert.equal(await child.exited, 0, child.output());
+      assert.match(child.output(), /shut down cleanly/);
+
+      const rows = await db.selectFrom('outbox').select(['to_address', 'status', 'claimed_until', 'attempts']).orderBy('id').execute();
+      const [first, second] = rows;
+      assert.ok(first?.claimed_until, 'the send still hanging keeps its lease: it may yet have gone out');
+      assert.deepEqual(second, { to_address: 'second@example.com', status: 'pending', claimed_until: null, attempts: 0 });
+    } finally {
+      if (child.process.exitCode === null) child.kill();
+    }
+  });
+});
