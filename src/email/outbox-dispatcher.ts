@@ -112,6 +112,7 @@ export function createOutboxDispatcher(options: {
   async function release(): Promise<void> {
     if (held.size === 0) return;
     const ids = [...held].filter((id) => id !== sending);
+    if (ids.length === 0) return;
     await db
       .updateTable('outbox')
       .set({ claimed_until: null, attempts: sql<number>`greatest(attempts - 1, 0)` })
