@@ -20,6 +20,9 @@ import { closeServer } from './http/close-server.ts';
 import { cookiePolicy } from './http/cookies.ts';
 import { createLinks } from './http/links.ts';
 import { createServer } from './http/server.ts';
+import { registerInteractionRoutes } from './oidc/interaction-routes.ts';
+import { registerOidcRoutes } from './oidc/oidc-routes.ts';
+import { createProviderRegistry } from './oidc/provider-registry.ts';
 import { createRateLimits } from './rate-limits/rate-limits.ts';
 import { createDatabase, migrateToLatest } from './storage/database.ts';
 import { loadInstanceKey } from './storage/instance-key.ts';
@@ -78,6 +81,10 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerSignUpRoutes(server, customer);
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
+
+  const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
+  registerOidcRoutes(server, { directories, providers });
+  registerInteractionRoutes(server, { ...customer, providers, userFlows });
 
   const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
   registerAdminRoutes(server, admin);

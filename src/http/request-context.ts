@@ -10,9 +10,10 @@ export interface PageContext {
 }
 
 /** Language for this request; an explicit `ui_locales` choice is remembered for the pages that follow. */
-export function resolveLocale(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, fallback: Locale): Locale {
+export function resolveLocale(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, fallback: Locale, requested?: string): Locale {
   const query = request.query as Record<string, unknown> | undefined;
-  const uiLocales = query?.ui_locales;
+  // An application's authorize request may name the language (`ui_locales`); the page's own query wins.
+  const uiLocales = query?.ui_locales ?? requested;
   const locale = negotiateLocale({
     uiLocales,
     remembered: request.cookies[cookies.name('locale')],
@@ -25,8 +26,8 @@ export function resolveLocale(request: FastifyRequest, reply: FastifyReply, cook
   return locale;
 }
 
-export function pageContext(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, fallback: Locale): PageContext {
-  const locale = resolveLocale(request, reply, cookies, fallback);
+export function pageContext(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, fallback: Locale, requested?: string): PageContext {
+  const locale = resolveLocale(request, reply, cookies, fallback, requested);
   return { locale, t: translator(locale), csrf: reply.generateCsrf() };
 }
 

@@ -66,6 +66,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   // Every state-changing request carries a CSRF token (SE6); checked here so no route can forget it.
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return done();
+    if ((request.routeOptions.config as { csrf?: boolean }).csrf === false) return done();
     app.csrfProtection(request, reply, done);
   });
 

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { pino } from 'pino';
 import { createLatchkey, type Latchkey } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
@@ -57,7 +58,7 @@ export async function seedAccount(db: Kysely<Database>, input: SeedAccount): Pro
 }
 
 /** A real Latchkey: fresh database, real SMTP into an in-process sink, listening on a free port. */
-export async function startTestLatchkey(env: Record<string, string> = {}): Promise<TestLatchkey> {
+export async function startTestLatchkey(env: Record<string, string> = {}, options: { port?: number } = {}): Promise<TestLatchkey> {
   const database = await createTestDatabase();
   const smtp = await startSmtpSink();
   const config = loadConfig({
@@ -72,7 +73,7 @@ export async function startTestLatchkey(env: Record<string, string> = {}): Promi
   });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const latchkey = await createLatchkey(config, logger, database.url);
-  await latchkey.server.listen({ port: 0, host: '127.0.0.1' });
+  await latchkey.server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = latchkey.server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const db = latchkey.db;
@@ -93,4 +94,15 @@ export async function startTestLatchkey(env: Record<string, string> = {}): Promi
       await database.drop();
     },
   };
+}
+
+/** A Latchkey whose PUBLIC_URL is its real address, for clients that must reach the issuer (OpenID Connect). */
+export async function startReachableLatchkey(env: Record<string, string> = {}): Promise<TestLatchkey> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  return startTestLatchkey({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, { port });
 }

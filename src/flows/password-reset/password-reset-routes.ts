@@ -7,6 +7,7 @@ import { badRequest, LatchkeyError } from '../../http/latchkey-error.ts';
 import { clientIp, pageContext, resolveLocale, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
+import { takeUserFlowReturn } from '../user-flow-return.ts';
 import { codePage } from './pages/code-page.ts';
 import { newPasswordPage } from './pages/new-password-page.ts';
 import type { ResetPageContext } from './pages/page-frame.ts';
@@ -213,7 +214,9 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
         return sendPage(reply, newPasswordPage(ctx, { flowId: handle.flowId, minLength: deps.settings.passwordMinLength, error }), 400);
       }
       reply.clearCookie(cookieName, deps.cookies.options());
-      return reply.redirect(`${reset.paths.signIn}?notice=password_reset`, 303);
+      // Inside an application's user flow, back to that same sign-in (R19); else to the sign-in page.
+      const back = takeUserFlowReturn(request, reply, deps.cookies, reset.directory.slug) ?? reset.paths.signIn;
+      return reply.redirect(`${back}?notice=password_reset`, 303);
     }),
   );
 }

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { loadDirectory } from '../../directories/load-directory.ts';
 import { badRequest } from '../../http/latchkey-error.ts';
 import { clientIp, pageContext, sendPage, userAgent } from '../../http/request-context.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
+import type { Account, Directory } from '../../storage/schema.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
 import { renderSignInPage } from './pages/sign-in-page.ts';
 import { createSignInService } from './sign-in-service.ts';
@@ -25,8 +26,7 @@ const NOTICES: Readonly<Record<string, MessageKey>> = {
 };
 
 export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): void {
-  const service = createSignInService({ store: createSignInStore(deps.db), accounts: deps.accounts, sessions: deps.sessions, hasher: deps.hasher, key: deps.key });
-  const sessionCookie = deps.cookies.name('session');
+  const signInAttempt = createSignInAttempt(deps);
 
   app.get('/d/:directory/signin', async (request, reply) => {
     const directory = await loadDirectory(deps.directories, request);
@@ -38,10 +38,29 @@ export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): 
 
   app.post('/d/:directory/signin', async (request, reply) => {
     const directory = await loadDirectory(deps.directories, request);
+    const attempt = await signInAttempt(request, reply, directory);
+    if (!attempt.ok) {
+      // The same page, status and headers for every failure (L3).
+      const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+      return sendPage(reply, renderSignInPage(ctx, deps.links, directory, { identifier: attempt.identifier, error: 'sign_in_failed' }), 400);
+    }
+    return reply.code(303).header('cache-control', 'no-store').redirect(deps.links.paths.account(directory.slug), 303);
+  });
+}
+
+export type SignInAttempt = { readonly ok: true; readonly account: Account } | { readonly ok: false; readonly identifier: string };
+
+/**
+ * One password sign-in, wherever its form is posted (the sign-in page, or an application's user flow):
+ * the form checked at the edge, the rate limits, the service, and on success a new session cookie (SE2).
+ */
+export function createSignInAttempt(deps: CustomerDeps) {
+  const service = createSignInService({ store: createSignInStore(deps.db), accounts: deps.accounts, sessions: deps.sessions, hasher: deps.hasher, key: deps.key });
+  const sessionCookie = deps.cookies.name('session');
+  return async (request: FastifyRequest, reply: FastifyReply, directory: Directory): Promise<SignInAttempt> => {
     const form = signInForm.safeParse(request.body);
     if (!form.success) throw badRequest();
     await deps.limits.check('sign_in', { ip: clientIp(request), directoryId: directory.id, identifier: form.data.identifier });
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
     const result = await service.signIn({
       directory,
       identifier: form.data.identifier,
@@ -49,11 +68,8 @@ export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): 
       requester: { ip: clientIp(request), userAgent: userAgent(request) },
       previousToken: request.cookies[sessionCookie],
     });
-    if (!result.ok) {
-      // The same page, status and headers for every failure (L3).
-      return sendPage(reply, renderSignInPage(ctx, deps.links, directory, { identifier: form.data.identifier, error: 'sign_in_failed' }), 400);
-    }
+    if (!result.ok) return { ok: false, identifier: form.data.identifier };
     reply.setCookie(sessionCookie, result.token, deps.cookies.options());
-    return reply.code(303).header('cache-control', 'no-store').redirect(deps.links.paths.account(directory.slug), 303);
-  });
+    return { ok: true, account: result.account };
+  };
 }

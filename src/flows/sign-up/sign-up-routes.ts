@@ -5,6 +5,7 @@ import { badRequest, LatchkeyError } from '../../http/latchkey-error.ts';
 import { clientIp, pageContext, sendPage, userAgent, type PageContext } from '../../http/request-context.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
+import { takeUserFlowReturn } from '../user-flow-return.ts';
 import { renderCodePage } from './pages/code-page.ts';
 import { renderDetailsPage } from './pages/details-page.ts';
 import { renderEmailPage } from './pages/email-page.ts';
@@ -132,6 +133,8 @@ function registerFlowPosts(app: FastifyInstance, deps: CustomerDeps, service: Si
     if (previous) await deps.sessions.end(previous);
     reply.setCookie(deps.cookies.name('session'), token, deps.cookies.options());
     reply.clearCookie(helpers.bindingCookie, deps.cookies.options());
-    return reply.redirect(deps.links.paths.account(handle.directory.slug), 303);
+    // Inside an application's user flow the new account goes straight back to the application.
+    const back = takeUserFlowReturn(request, reply, deps.cookies, handle.directory.slug);
+    return reply.redirect(back ?? deps.links.paths.account(handle.directory.slug), 303);
   });
 }

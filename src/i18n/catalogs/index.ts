@@ -6,9 +6,10 @@ import { passwordReset } from './password-reset.ts';
 import { rateLimits } from './rate-limits.ts';
 import { signIn } from './sign-in.ts';
 import { signUp } from './sign-up.ts';
+import { userFlow } from './user-flow.ts';
 
 // One catalog per area so each flow owns its words; merged here into one table per language.
-const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email, rateLimits] as const;
+const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email, rateLimits, userFlow] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

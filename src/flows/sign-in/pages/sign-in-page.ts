@@ -10,6 +10,11 @@ export interface SignInView {
   readonly identifier?: string;
   readonly error?: MessageKey;
   readonly notice?: MessageKey;
+  /**
+   * Inside an application's user flow the form posts to the interaction, and the user flow decides
+   * which ways out it offers; an absent link is not shown.
+   */
+  readonly userFlow?: { readonly action: string; readonly signUpHref?: string; readonly resetHref?: string };
 }
 
 export function renderSignInPage(ctx: PageContext, links: Links, directory: Directory, view: SignInView): string {
@@ -17,11 +22,14 @@ export function renderSignInPage(ctx: PageContext, links: Links, directory: Dire
   const byUsername = directory.sign_in_identifier === 'username';
   const path = links.paths.signIn(directory.slug);
   // The reset link follows the directory's setting on every load: turning reset off hides it at once.
-  const forgot = directory.reset_scope === 'all' ? html`<a href="${links.paths.reset(directory.slug)}">${t('sign_in_forgot')}</a>` : '';
+  const resetHref = view.userFlow ? view.userFlow.resetHref : directory.reset_scope === 'all' ? links.paths.reset(directory.slug) : undefined;
+  const signUpHref = view.userFlow ? view.userFlow.signUpHref : links.paths.signUp(directory.slug);
+  const forgot = resetHref ? html`<a href="${resetHref}">${t('sign_in_forgot')}</a>` : '';
+  const signUp = signUpHref ? html`<p>${t('sign_in_no_account')} <a href="${signUpHref}">${t('sign_in_sign_up_link')}</a></p>` : '';
   const body = html`<h1>${t('sign_in_heading')}</h1>
 ${noticeBox(view.notice ? t(view.notice) : undefined)}
 ${errorBox(view.error ? t(view.error) : undefined)}
-<form method="post" action="${path}" novalidate>
+<form method="post" action="${view.userFlow?.action ?? path}" novalidate>
 ${csrfField(ctx.csrf)}
 <label for="identifier">${byUsername ? t('field_username') : t('field_email')}</label>
 <input type="text" id="identifier" name="identifier" value="${view.identifier ?? ''}" autocomplete="username" ${byUsername ? '' : html`inputmode="email" `}autocapitalize="none" spellcheck="false" required maxlength="320"${view.error ? html` aria-describedby="form-error"` : ''}>
@@ -30,7 +38,7 @@ ${passwordField(t, { name: 'password', label: t('field_password'), autocomplete:
 </form>
 <div class="links">
 ${forgot}
-<p>${t('sign_in_no_account')} <a href="${links.paths.signUp(directory.slug)}">${t('sign_in_sign_up_link')}</a></p>
+${signUp}
 </div>`;
   return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: directory.display_name, path }, body);
 }
