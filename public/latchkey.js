@@ -9,3 +9,9 @@ document.addEventListener('click', (event) => {
   button.textContent = show ? button.dataset.hide : button.dataset.show;
   button.setAttribute('aria-pressed', String(show));
 });
+
+// A destructive form asks first; without JavaScript it simply submits.
+document.addEventListener('submit', (event) => {
+  const message = event.target.dataset?.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});

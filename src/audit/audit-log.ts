@@ -16,6 +16,9 @@ export type AuditType =
   | 'password_changed'
   | 'sessions_revoked'
   | 'admin_sign_in'
+  | 'admin_application_registered'
+  | 'admin_application_secret_rotated'
+  | 'admin_application_deleted'
   | 'admin_setting_changed'
   | 'admin_created';
 

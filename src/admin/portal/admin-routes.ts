@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
+import { registerApplicationRoutes } from './application-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
 
@@ -11,4 +12,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerAdminSessionRoutes(app, deps);
   registerSetupRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
+  registerApplicationRoutes(app, deps);
 }
