@@ -59,7 +59,7 @@ describe('admin portal: App registrations', () => {
     assert.deepEqual(audit.map((a) => a.type).sort(), ['admin_application_registered', 'admin_application_secret_rotated']);
   });
 
-  for (const [label, fields, message] of [
+  const cases: Array<[string, Record<string, string | string[]>, RegExp]> = [
     ['a plain-http redirect URI', { redirect_uris: 'http://app.example/cb' }, /must use https, or http on localhost/],
     ['a fragment', { redirect_uris: 'https://app.example/cb#x' }, /must not contain a #fragment/],
     ['no redirect URI', { redirect_uris: '  \n ' }, /Enter 1 to 10 redirect URIs/],
@@ -68,11 +68,12 @@ describe('admin portal: App registrations', () => {
     ['an oversized name', { display_name: 'x'.repeat(5000) }, /Enter a display name/],
     ['an unknown user flow', { flows: 'B2C_1_nope' }, /Choose user flows of this directory only/],
     ['a repeated client type', { client_type: ['public', 'confidential'] }, /Enter 1 to 10 redirect URIs|Enter a display name/],
-  ] as const) {
+  ];
+  for (const [label, fields, message] of cases) {
     it(`refuses ${label} with a clear message, keeps what was typed, and writes nothing`, async () => {
       const client = await admin();
       const before = (await rows()).length;
-      const page = await client.post(PAGE, { display_name: 'Bad app', redirect_uris: 'https://app.example/cb', client_type: 'public', ...fields });
+      const page = await client.post(PAGE, { ...{ display_name: 'Bad app', redirect_uris: 'https://app.example/cb', client_type: 'public' }, ...fields });
       assert.equal(page.status, 400);
       assert.match(visibleText(page.body), message);
       if (!('display_name' in fields)) assert.match(page.body, /value="Bad app"/);
