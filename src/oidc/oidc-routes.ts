@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type Provider from 'oidc-provider';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import { loadDirectory } from '../directories/load-directory.ts';
 import { badRequest } from '../http/latchkey-error.ts';
@@ -21,6 +22,14 @@ declare module 'fastify' {
 }
 
 export function registerOidcRoutes(app: FastifyInstance, deps: { directories: DirectoryStore; providers: ProviderRegistry }): void {
+  // Koa composes its middleware on every callback() call; once per provider is enough.
+  const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>();
+  const handlerOf = (provider: Provider) => {
+    let handler = handlers.get(provider);
+    if (!handler) handlers.set(provider, (handler = provider.callback()));
+    return handler;
+  };
+
   async function toProvider(request: FastifyRequest, reply: FastifyReply, flowName?: string) {
     const raw = request.raw as IncomingMessage & { originalUrl?: string };
     const url = raw.url ?? '/';
@@ -39,7 +48,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { directories: Di
     raw.originalUrl = url;
     raw.url = path;
     reply.hijack();
-    await provider.callback()(raw, reply.raw);
+    await handlerOf(provider)(raw, reply.raw);
   }
 
   void app.register(async (scope) => {
