@@ -19,6 +19,12 @@ export type AuditType =
   | 'admin_application_registered'
   | 'admin_application_secret_rotated'
   | 'admin_application_deleted'
+  | 'admin_application_changed'
+  | 'admin_user_flow_created'
+  | 'admin_user_flow_changed'
+  | 'admin_user_flow_deleted'
+  | 'admin_signing_key_rotated'
+  | 'admin_flow_run_started'
   | 'admin_setting_changed'
   | 'admin_created';
 

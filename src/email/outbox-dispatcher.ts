@@ -39,6 +39,8 @@ export function createOutboxDispatcher(options: {
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
   pollMs?: number;
+  /** Where a "Run now" run's messages are copied as rendered: its test inbox. */
+  runInbox?: { keepMessage(message: { runId: string; outboxId: string; to: string; template: string; subject: string; text: string }): Promise<void> };
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
   const pollMs = options.pollMs ?? 1000;
@@ -84,6 +86,10 @@ export function createOutboxDispatcher(options: {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
       const content = renderEmail({ ...message, payload }, message.directory);
+      // Copied before sending, so a run's inbox shows the message even while SMTP is down.
+      if (message.run_id && options.runInbox) {
+        await options.runInbox.keepMessage({ runId: message.run_id, outboxId: message.id, to: message.to_address, template: message.template, subject: content.subject, text: content.text });
+      }
       await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);

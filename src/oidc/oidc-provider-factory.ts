@@ -6,6 +6,7 @@ import type { ApplicationStore } from '../applications/application-store.ts';
 import type { UserFlowStore } from '../applications/user-flow-store.ts';
 import { constantTimeEqual, sha256 } from '../domain/secrets.ts';
 import type { Database, Directory, UserFlow } from '../storage/schema.ts';
+import { RUN_KEY } from '../run-now/run-tag.ts';
 import { createAdapterClass } from './oidc-adapter.ts';
 import type { SigningKeySet } from './signing-keys.ts';
 
@@ -89,7 +90,11 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
         if (!allowed) throw new errors.InvalidRequest('this application may not start that user flow');
         ctx.oidc.params!.p = flow.name;
       },
-      latchkey_run: null,
+      // "Run now": names the administrator's run so mail sent during it reaches its test inbox. Only a
+      // well-formed key is kept; whether it names a live run is checked where it is used.
+      latchkey_run: (ctx: KoaContextWithOIDC, value: string | undefined) => {
+        if (value !== undefined && !RUN_KEY.test(value)) throw new errors.InvalidRequest('latchkey_run is malformed');
+      },
     },
     features: {
       devInteractions: { enabled: false },

@@ -74,7 +74,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
   const sendSettings = { key, codeTtlSeconds: deps.settings.resetCodeTtlSeconds, flowTtlSeconds: FLOW_TTL_SECONDS };
 
   /** Step 1. Same statements, same response and a flow either way, account or not (R12, R13). */
-  async function start(input: { directory: Directory; identifier: string; secret: string | undefined; locale: Locale } & Requester) {
+  async function start(input: { directory: Directory; identifier: string; secret: string | undefined; locale: Locale; runId?: string | undefined } & Requester) {
     const { directory } = input;
     const secret = input.secret ?? randomToken();
     const canonical = canonicalize(input.identifier);
@@ -94,6 +94,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
           locale: input.locale,
           ...stateToRow(initialState),
           expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000),
+          runId: input.runId ?? null,
         }));
       const audit = { directoryId: directory.id, accountId: account?.id ?? null, ip: input.ip, userAgent: input.userAgent };
       await recordAudit(trx, { ...audit, type: 'reset_requested', outcome: 'accepted', detail: { flowId: flow.id } });
@@ -207,6 +208,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
         passwordHash,
         reason: 'reset',
         locale: handle.locale,
+        runId: flow.run_id,
         signInUrl: deps.links.absolute(deps.links.paths.signIn(handle.directory.slug)),
         ip: handle.ip,
         userAgent: handle.userAgent,

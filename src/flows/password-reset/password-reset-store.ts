@@ -17,6 +17,7 @@ export interface NewResetFlow {
   readonly state: string;
   readonly data: Record<string, unknown>;
   readonly expiresAt: Date;
+  readonly runId?: string | null;
 }
 
 export interface IssuedCode {
@@ -120,6 +121,7 @@ export function createPasswordResetStore(db: Kysely<Database>): PasswordResetSto
           account_id: flow.accountId,
           locale: flow.locale,
           expires_at: flow.expiresAt,
+          run_id: flow.runId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),

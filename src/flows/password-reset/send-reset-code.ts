@@ -81,6 +81,7 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
         locale: ctx.account.locale ?? ctx.locale,
         to: recipient,
         payload: { sealedCode: sealCode(ctx.key, code), minutes: Math.round(ctx.codeTtlSeconds / 60) },
+        runId: ctx.flow.run_id,
       });
     }
   } else if (ctx.flow.code_hmac === null) {
