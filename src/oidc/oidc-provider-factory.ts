@@ -77,6 +77,9 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
     // B2C puts the profile in the ID token; the flow's settings choose which claims (findAccount below).
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // What registrations can use: public clients send none (PKCE proves them), confidential ones Basic.
+    // Discovery then lists only methods that work.
+    clientAuthMethods: ['none', 'client_secret_basic'],
     // Every client sends PKCE S256; `plain` is not accepted at all (O3).
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
