@@ -39,6 +39,8 @@ export function createOutboxDispatcher(options: {
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
   pollMs?: number;
+  /** Told of each message the SMTP server accepted (metrics). */
+  onSent?: (template: string) => void;
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
   const pollMs = options.pollMs ?? 1000;
@@ -106,6 +108,7 @@ export function createOutboxDispatcher(options: {
       .set({ status: 'sent', sent_at: new Date(), claimed_until: null, last_error: null, payload: sql`payload - 'sealedCode'` })
       .where('id', '=', message.id)
       .execute();
+    options.onSent?.(message.template);
     return true;
   }
 

@@ -5,6 +5,7 @@ import type { SessionStore } from '../accounts/session-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
+import type { FlowMetrics } from '../metrics/metrics.ts';
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import type { Database } from '../storage/schema.ts';
 
@@ -28,4 +29,6 @@ export interface CustomerDeps {
   };
   /** Wakes the mail dispatcher after a transaction that queued mail commits, so mail goes out at once. */
   readonly mailQueued: () => void;
+  /** Counts flow outcomes for /metrics. */
+  readonly metrics: FlowMetrics;
 }
