@@ -70,23 +70,34 @@ export function createMetrics(sources: MetricsSources): Metrics {
       this.set(sources.hashing().queued);
     },
   });
-  const outboxAge = new Gauge({ ...labelled, name: 'latchkey_mail_queue_oldest_age_seconds', help: 'Age of the oldest unsent message in the outbox; 0 when it is empty.' });
+  // One query for both outbox gauges, on the partial index of pending rows, shared by the two collects
+  // of a scrape. With the database down the gauges keep their last values and the scrape still answers.
+  let outbox: Promise<{ depth: number; age: number } | undefined> | undefined;
+  const readOutbox = () =>
+    (outbox ??= sql<{ depth: number; age: number | null }>`
+      SELECT count(*)::int AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age
+      FROM outbox WHERE status = 'pending'`
+      .execute(sources.db)
+      .then(({ rows }) => ({ depth: rows[0]?.depth ?? 0, age: Math.max(0, rows[0]?.age ?? 0) }))
+      // Readiness (/readyz) is where an unreachable database shows.
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (outbox = undefined))));
   new Gauge({
     ...labelled,
     name: 'latchkey_mail_queue_depth',
     help: 'Messages in the outbox not yet sent.',
-    // One query for both outbox gauges, on the partial index of pending rows. With the database down the
-    // gauges keep their last values and the scrape still answers.
     async collect() {
-      try {
-        const { rows } = await sql<{ depth: number; age: number | null }>`
-          SELECT count(*)::int AS depth, extract(epoch FROM now() - min(created_at))::float8 AS age
-          FROM outbox WHERE status = 'pending'`.execute(sources.db);
-        this.set(rows[0]?.depth ?? 0);
-        outboxAge.set(Math.max(0, rows[0]?.age ?? 0));
-      } catch {
-        // Readiness (/readyz) is where an unreachable database shows.
-      }
+      const read = await readOutbox();
+      if (read) this.set(read.depth);
+    },
+  });
+  new Gauge({
+    ...labelled,
+    name: 'latchkey_mail_queue_oldest_age_seconds',
+    help: 'Age of the oldest unsent message in the outbox; 0 when it is empty.',
+    async collect() {
+      const read = await readOutbox();
+      if (read) this.set(read.age);
     },
   });
 
