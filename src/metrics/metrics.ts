@@ -82,24 +82,18 @@ export function createMetrics(sources: MetricsSources): Metrics {
       // Readiness (/readyz) is where an unreachable database shows.
       .catch(() => undefined)
       .finally(() => setImmediate(() => (outbox = undefined))));
-  new Gauge({
-    ...labelled,
-    name: 'latchkey_mail_queue_depth',
-    help: 'Messages in the outbox not yet sent.',
-    async collect() {
-      const read = await readOutbox();
-      if (read) this.set(read.depth);
-    },
-  });
-  new Gauge({
-    ...labelled,
-    name: 'latchkey_mail_queue_oldest_age_seconds',
-    help: 'Age of the oldest unsent message in the outbox; 0 when it is empty.',
-    async collect() {
-      const read = await readOutbox();
-      if (read) this.set(read.age);
-    },
-  });
+  const outboxGauge = (name: string, help: string, pick: (read: { depth: number; age: number }) => number) =>
+    new Gauge({
+      ...labelled,
+      name,
+      help,
+      async collect() {
+        const read = await readOutbox();
+        if (read) this.set(pick(read));
+      },
+    });
+  outboxGauge('latchkey_mail_queue_depth', 'Messages in the outbox not yet sent.', (read) => read.depth);
+  outboxGauge('latchkey_mail_queue_oldest_age_seconds', 'Age of the oldest unsent message in the outbox; 0 when it is empty.', (read) => read.age);
 
   return {
     registry,
