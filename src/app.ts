@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createAccountStore } from './accounts/account-store.ts';
@@ -20,6 +20,8 @@ import { closeServer } from './http/close-server.ts';
 import { cookiePolicy } from './http/cookies.ts';
 import { createLinks } from './http/links.ts';
 import { createServer } from './http/server.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { registerOpsRoutes } from './metrics/ops-routes.ts';
 import { registerInteractionRoutes } from './oidc/interaction-routes.ts';
 import { registerOidcRoutes } from './oidc/oidc-routes.ts';
 import { createProviderRegistry } from './oidc/provider-registry.ts';
@@ -41,7 +43,7 @@ export interface Latchkey {
   close(): Promise<void>;
 }
 
-export async function createLatchkey(config: Config, logger: Logger, databaseUrl: string): Promise<Latchkey> {
+export async function createLatchkey(config: Config, logger: Logger, databaseUrl: string, hooks: { onRoute?: (route: RouteOptions) => void } = {}): Promise<Latchkey> {
   const db = createDatabase(databaseUrl);
   await migrateToLatest(db);
   const key = await loadInstanceKey(db, config.secret);
@@ -67,9 +69,14 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
-  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, runInbox: runs });
+  const metrics = createMetrics({ db, hashing: () => hasher.stats() });
+  const dispatcher = createOutboxDispatcher({
+    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs,
+  });
 
-  const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}) });
+  const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), ...hooks });
+  metrics.instrument(server);
+  registerOpsRoutes(server, { db, metrics, metricsToken: config.metricsToken });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
   const customer = {
@@ -80,6 +87,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
       sessionAbsoluteSeconds: config.sessionAbsoluteSeconds,
     },
     mailQueued: () => dispatcher.nudge(),
+    metrics,
   };
   registerSignInRoutes(server, customer);
   registerSignUpRoutes(server, customer);

@@ -60,6 +60,7 @@ export const configSchema = z
     RATE_LIMIT_DIRECTORY_MAX: wholeNumber(1, 100_000_000).default(6000),
     RATE_LIMIT_DIRECTORY_WINDOW_SECONDS: durationSeconds(1, 86400, 60),
     SHUTDOWN_TIMEOUT_MS: wholeNumber(0, 600_000, ' (milliseconds)').default(10_000),
+    METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'must be one of fatal, error, warn, info, debug, trace, silent' })
       .default('info'),
@@ -92,6 +93,7 @@ export const configSchema = z
       directory: { max: env.RATE_LIMIT_DIRECTORY_MAX, windowSeconds: env.RATE_LIMIT_DIRECTORY_WINDOW_SECONDS },
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    metricsToken: env.METRICS_TOKEN,
     logLevel: env.LOG_LEVEL,
   }));
 

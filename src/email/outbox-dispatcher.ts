@@ -41,6 +41,8 @@ export function createOutboxDispatcher(options: {
   pollMs?: number;
   /** Where a "Run now" run's messages are copied as rendered: its test inbox. */
   runInbox?: { keepMessage(message: { runId: string; outboxId: string; to: string; template: string; subject: string; text: string }): Promise<void> };
+  /** Told of each message the SMTP server accepted (metrics). */
+  onSent?: (template: string) => void;
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
   const pollMs = options.pollMs ?? 1000;
@@ -112,6 +114,7 @@ export function createOutboxDispatcher(options: {
       .set({ status: 'sent', sent_at: new Date(), claimed_until: null, last_error: null, payload: sql`payload - 'sealedCode'` })
       .where('id', '=', message.id)
       .execute();
+    options.onSent?.(message.template);
     return true;
   }
 

@@ -5,6 +5,7 @@ import type { SessionStore } from '../accounts/session-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
+import type { FlowMetrics } from '../metrics/metrics.ts';
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
 import type { FlowRunStore } from '../run-now/flow-run-store.ts';
 import type { Database } from '../storage/schema.ts';
@@ -31,4 +32,6 @@ export interface CustomerDeps {
   readonly runs: Pick<FlowRunStore, 'findLiveByKey'>;
   /** Wakes the mail dispatcher after a transaction that queued mail commits, so mail goes out at once. */
   readonly mailQueued: () => void;
+  /** Counts flow outcomes for /metrics. */
+  readonly metrics: FlowMetrics;
 }

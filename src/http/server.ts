@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { CookiePolicy } from './cookies.ts';
 import { renderError } from './error-handler.ts';
 import { notFound } from './latchkey-error.ts';
+import { LOG_REDACTION } from './log-redaction.ts';
+import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -19,17 +21,27 @@ export interface ServerOptions {
   readonly secure: boolean;
   /** Proxies whose X-Forwarded-For is believed; none by default, so a spoofed header changes nothing (L5). */
   readonly trustProxy?: string | string[] | boolean;
+  /** Told of every route as it is added, before any is: how a test walks every endpoint there is. */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 export async function createServer(options: ServerOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    // Redaction is bound here, so every request's log lines are censored whatever logger was passed in.
+    loggerInstance: options.logger.child({}, LOG_REDACTION) as FastifyBaseLogger,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
     trustProxy: options.trustProxy ?? false,
     // Every form here is small; a bounded body answers an oversized one fast (O5).
     bodyLimit: 64 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
 
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   await app.register(helmet, {

@@ -11,7 +11,9 @@ import type { Database } from './schema.ts';
 // (they can exceed 2^53), but COUNT(*) is cast in SQL where a number is wanted.
 
 export function createDatabase(url: string, options: { max?: number } = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // A database that does not answer at all (a network partition rather than a refused connection) fails
+  // the request within seconds as a 503 instead of holding it until the client gives up (F5).
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection (the server restarting) must not crash the process (F5).
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

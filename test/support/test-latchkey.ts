@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
-import { pino } from 'pino';
+import type { RouteOptions } from 'fastify';
+import { pino, type Logger } from 'pino';
 import { createLatchkey, type Latchkey } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.ts';
@@ -58,7 +59,10 @@ export async function seedAccount(db: Kysely<Database>, input: SeedAccount): Pro
 }
 
 /** A real Latchkey: fresh database, real SMTP into an in-process sink, listening on a free port. */
-export async function startTestLatchkey(env: Record<string, string> = {}, options: { port?: number } = {}): Promise<TestLatchkey> {
+export async function startTestLatchkey(
+  env: Record<string, string> = {},
+  options: { port?: number; logger?: Logger; onRoute?: (route: RouteOptions) => void } = {},
+): Promise<TestLatchkey> {
   const database = await createTestDatabase();
   const smtp = await startSmtpSink();
   const config = loadConfig({
@@ -71,8 +75,8 @@ export async function startTestLatchkey(env: Record<string, string> = {}, option
     ...ROOMY_RATE_LIMITS,
     ...env,
   });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const latchkey = await createLatchkey(config, logger, database.url);
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const latchkey = await createLatchkey(config, logger, database.url, options.onRoute ? { onRoute: options.onRoute } : {});
   await latchkey.server.listen({ port: options.port ?? 0, host: '127.0.0.1' });
   const address = latchkey.server.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -97,12 +101,12 @@ export async function startTestLatchkey(env: Record<string, string> = {}, option
 }
 
 /** A Latchkey whose PUBLIC_URL is its real address, for clients that must reach the issuer (OpenID Connect). */
-export async function startReachableLatchkey(env: Record<string, string> = {}): Promise<TestLatchkey> {
+export async function startReachableLatchkey(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestLatchkey> {
   const port = await new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address();
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-  return startTestLatchkey({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, { port });
+  return startTestLatchkey({ PUBLIC_URL: `http://127.0.0.1:${port}`, ...env }, { ...options, port });
 }

@@ -58,6 +58,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
     key: deps.key,
     settings: deps.settings,
     mailQueued: deps.mailQueued,
+    metrics: deps.metrics,
   });
   const cookieName = deps.cookies.name('reset');
 

@@ -7,6 +7,7 @@ import { checkPassword, type PasswordProblem } from '../../domain/password-polic
 import { constantTimeEqual, randomToken, sha256 } from '../../domain/secrets.ts';
 import { LatchkeyError } from '../../http/latchkey-error.ts';
 import type { Links } from '../../http/links.ts';
+import type { FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory, Flow, Locale } from '../../storage/schema.ts';
 import { initialState, stateFromRow, stateToRow, transition, wrongStep, type CodeRejection, type ResetState } from './password-reset-flow.ts';
 import type { PasswordResetStore } from './password-reset-store.ts';
@@ -46,6 +47,7 @@ export interface PasswordResetServiceDeps {
   readonly key: Buffer;
   readonly settings: { readonly passwordMinLength: number; readonly resetCodeTtlSeconds: number };
   readonly mailQueued: () => void;
+  readonly metrics?: FlowMetrics;
 }
 
 export type PasswordResetService = ReturnType<typeof createPasswordResetService>;
@@ -104,6 +106,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     });
     // Nudged whatever happened, so an unknown identifier causes the same wake-up as a real one (R13).
     deps.mailQueued();
+    deps.metrics?.flowOutcome({ flow: 'password_reset', outcome: 'requested' });
     return { flowId, secret };
   }
 
@@ -216,6 +219,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       await tx.saveState(flow.id, { ...stateToRow(next), clearCode: true });
     });
     deps.mailQueued();
+    deps.metrics?.flowOutcome({ flow: 'password_reset', outcome: 'completed' });
     return {};
   }
 

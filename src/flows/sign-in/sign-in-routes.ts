@@ -55,7 +55,7 @@ export type SignInAttempt = { readonly ok: true; readonly account: Account } | {
  * the form checked at the edge, the rate limits, the service, and on success a new session cookie (SE2).
  */
 export function createSignInAttempt(deps: CustomerDeps) {
-  const service = createSignInService({ store: createSignInStore(deps.db), accounts: deps.accounts, sessions: deps.sessions, hasher: deps.hasher, key: deps.key });
+  const service = createSignInService({ store: createSignInStore(deps.db), accounts: deps.accounts, sessions: deps.sessions, hasher: deps.hasher, key: deps.key, metrics: deps.metrics });
   const sessionCookie = deps.cookies.name('session');
   return async (request: FastifyRequest, reply: FastifyReply, directory: Directory): Promise<SignInAttempt> => {
     const form = signInForm.safeParse(request.body);

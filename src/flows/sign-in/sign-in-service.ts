@@ -5,6 +5,7 @@ import { recordAudit } from '../../audit/audit-log.ts';
 import { canonicalize } from '../../domain/identifier.ts';
 import { normalizePassword } from '../../domain/password-policy.ts';
 import { keyedHash } from '../../domain/secrets.ts';
+import { NO_FLOW_METRICS, type FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory } from '../../storage/schema.ts';
 import { admitAttempt, CLEARED_COUNTERS, LOCKOUT_POLICY, rememberFailure, type Admission, type LockoutPolicy } from './lockout-policy.ts';
 import type { SignInStore } from './sign-in-store.ts';
@@ -20,6 +21,7 @@ export interface SignInServiceDeps {
   readonly hasher: PasswordHasher;
   readonly key: Buffer;
   readonly policy?: LockoutPolicy;
+  readonly metrics?: FlowMetrics;
 }
 
 export interface Requester {
@@ -46,6 +48,7 @@ export interface SignInService {
 
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const policy = deps.policy ?? LOCKOUT_POLICY;
+  const metrics = deps.metrics ?? NO_FLOW_METRICS;
   // Keyed with the account id, so one wrong password leaves a different fingerprint on every account.
   const fingerprint = (accountId: string, password: string) => keyedHash(deps.key, 'wrong-password', `${accountId}:${normalizePassword(password)}`);
 
@@ -93,7 +96,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     async signIn({ directory, identifier, password, requester, previousToken }) {
       const account = await deps.accounts.findByIdentifier(directory, canonicalize(identifier));
       const { matched, target } = await attempt(directory, account, password, 'sign_in', requester);
-      if (!matched || !target) return { ok: false };
+      if (!matched || !target) {
+        metrics.flowOutcome({ flow: 'sign_in', outcome: 'failure' });
+        return { ok: false };
+      }
       await deps.store.inTransaction(async (store, trx) => {
         await store.markSignedIn(target.id, new Date());
         await recordAudit(trx, { type: 'sign_in', outcome: 'success', directoryId: directory.id, accountId: target.id, ...requester, detail: { context: 'sign_in' } });
@@ -101,6 +107,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       // A session the browser already held is ended rather than reused (SE2: a new id on every sign-in).
       if (previousToken) await deps.sessions.end(previousToken);
       const token = await deps.sessions.start({ accountId: target.id, directoryId: directory.id, ...requester });
+      metrics.flowOutcome({ flow: 'sign_in', outcome: 'success' });
       return { ok: true, token, account: target };
     },
 

@@ -38,7 +38,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): void {
   const service = createSignUpService({
-    store: createSignUpStore(deps.db), sessions: deps.sessions, hasher: deps.hasher, key: deps.key, settings: deps.settings, mailQueued: deps.mailQueued,
+    store: createSignUpStore(deps.db), sessions: deps.sessions, hasher: deps.hasher, key: deps.key, settings: deps.settings, mailQueued: deps.mailQueued, metrics: deps.metrics,
   });
   const bindingCookie = deps.cookies.name('signup');
   const flowPath = (directory: Directory, flowId: string) => `${deps.links.paths.signUp(directory.slug)}/${flowId}`;

@@ -8,6 +8,7 @@ import { enqueueEmail } from '../../email/outbox.ts';
 import { sealCode } from '../../email/sealed-code.ts';
 import { LatchkeyError } from '../../http/latchkey-error.ts';
 import type { Kysely } from 'kysely';
+import type { FlowMetrics } from '../../metrics/metrics.ts';
 import type { Database, Directory, Flow, Locale } from '../../storage/schema.ts';
 import { stateFromRow, stateToRow, transition, wrongStep, type DetailsProblem, type SignUpEvent, type SignUpState } from './sign-up-flow.ts';
 import type { SignUpStore } from './sign-up-store.ts';
@@ -33,6 +34,7 @@ export interface SignUpServiceDeps {
   readonly key: Buffer;
   readonly settings: { readonly passwordMinLength: number; readonly resetCodeTtlSeconds: number };
   readonly mailQueued: () => void;
+  readonly metrics?: FlowMetrics;
 }
 
 export interface Requester {
@@ -258,6 +260,7 @@ export function createSignUpService(deps: SignUpServiceDeps): SignUpService {
       const passwordHash = await deps.hasher.hash(details.password);
       const accountId = await insertAccount(handle, details, passwordHash, locale, requester);
       if (!accountId) return undefined;
+      deps.metrics?.flowOutcome({ flow: 'sign_up', outcome: 'completed' });
       return deps.sessions.start({ accountId, directoryId: directory.id, ...requester });
     },
   };
