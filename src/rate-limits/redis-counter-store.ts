@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { CounterStore, LimitRules, LimitScope, Verdict } from './counter-store.ts';
+import { ALLOWED, type CounterStore, type Hit, type LimitRules, type LimitScope, type Verdict } from './counter-store.ts';
 
 // Counters in Redis (rate-limiter-flexible's atomic INCR-with-expiry script), with PostgreSQL as the
 // insurance store: while Redis is unreachable or slow, every hit is counted in the database instead, so
@@ -67,13 +67,21 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
     }
   }
 
+  async function takeAllInRedis(hits: readonly Hit[]): Promise<Verdict> {
+    for (const hit of hits) {
+      const verdict = await takeInRedis(hit.scope, hit.key);
+      if (!verdict.allowed) return verdict;
+    }
+    return ALLOWED;
+  }
+
   return {
-    async take(scope, key) {
+    async take(hits) {
       try {
-        return await withTimeout(takeInRedis(scope, key), REDIS_TIMEOUT_MS);
+        return await withTimeout(takeAllInRedis(hits), REDIS_TIMEOUT_MS);
       } catch (error) {
         warn(error);
-        return options.insurance.take(scope, key);
+        return options.insurance.take(hits);
       }
     },
     async close() {
