@@ -67,22 +67,20 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
     }
   }
 
-  async function takeAllInRedis(hits: readonly Hit[]): Promise<Verdict> {
-    for (const hit of hits) {
-      const verdict = await takeInRedis(hit.scope, hit.key);
-      if (!verdict.allowed) return verdict;
-    }
-    return ALLOWED;
-  }
-
   return {
     async take(hits) {
-      try {
-        return await withTimeout(takeAllInRedis(hits), REDIS_TIMEOUT_MS);
-      } catch (error) {
-        warn(error);
-        return options.insurance.take(hits);
+      for (const [i, hit] of hits.entries()) {
+        let verdict: Verdict;
+        try {
+          verdict = await withTimeout(takeInRedis(hit.scope, hit.key), REDIS_TIMEOUT_MS);
+        } catch (error) {
+          warn(error);
+          // This hit and the ones after it are counted in the database, still in order.
+          return options.insurance.take(hits.slice(i));
+        }
+        if (!verdict.allowed) return verdict;
       }
+      return ALLOWED;
     },
     async close() {
       await client.quit().catch(() => client.disconnect());

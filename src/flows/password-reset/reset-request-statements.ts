@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { AUDIT_COLUMNS, auditValues, type AuditType } from '../../audit/audit-log.ts';
 import type { Account, Database, Directory, Locale } from '../../storage/schema.ts';
 
 // A reset request ("send me a code") in two statements, run inside the transaction that holds the
@@ -92,9 +93,8 @@ export interface ResetRequestWrite {
 export async function saveResetRequest(db: Kysely<Database>, w: ResetRequestWrite): Promise<void> {
   const isNew = w.newFlow !== undefined;
   const issue = w.code !== undefined;
-  const detail = JSON.stringify({ flowId: w.flowId });
-  const audit = (type: string, outcome: string) =>
-    sql`(${type}, ${outcome}, ${w.directoryId}::uuid, ${w.accountId}::uuid, ${w.requester.ip}, ${w.requester.userAgent}, ${detail}::jsonb)`;
+  const audit = (type: AuditType, outcome: string) =>
+    auditValues({ type, outcome, directoryId: w.directoryId, accountId: w.accountId, ip: w.requester.ip, userAgent: w.requester.userAgent, detail: { flowId: w.flowId } });
   await sql`
     WITH
     inserted AS (
@@ -121,6 +121,5 @@ export async function saveResetRequest(db: Kysely<Database>, w: ResetRequestWrit
       INSERT INTO outbox (directory_id, template, locale, to_address, payload)
       SELECT ${w.directoryId}::uuid, 'reset_code', ${w.mail?.locale ?? 'en'}, ${w.mail?.to ?? null}::text, ${JSON.stringify(w.mail?.payload ?? {})}::jsonb
       WHERE ${w.mail?.to ?? null}::text IS NOT NULL)
-    INSERT INTO audit_events (type, outcome, directory_id, account_id, ip, user_agent, detail)
-    VALUES ${audit('reset_requested', 'accepted')}, ${audit('reset_code_sent', w.sendOutcome)}`.execute(db);
+    INSERT INTO ${AUDIT_COLUMNS} VALUES ${audit('reset_requested', 'accepted')}, ${audit('reset_code_sent', w.sendOutcome)}`.execute(db);
 }
