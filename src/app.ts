@@ -9,7 +9,6 @@ import { createSessionStore } from './accounts/session-store.ts';
 import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
-import { createDirectoryCache } from './directories/directory-cache.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
@@ -44,7 +43,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   await migrateToLatest(db);
   const key = await loadInstanceKey(db, config.secret);
 
-  const directories = await createDirectoryCache(createDirectoryStore(db), { databaseUrl, logger });
+  const directories = createDirectoryStore(db);
   const defaultDirectory = await directories.ensureDefault();
   const userFlows = createUserFlowStore(db);
   await userFlows.ensureDefaults(defaultDirectory.id);
@@ -100,7 +99,6 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
       await closeServer(server, config.shutdownTimeoutMs);
       await dispatcher.stop(config.shutdownTimeoutMs);
       await limits.close();
-      await directories.close();
       await transport.close();
       await db.destroy();
     },

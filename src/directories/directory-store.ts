@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Directory, ResetScope } from '../storage/schema.ts';
 
-// Directory settings in the database. The app reads them through directory-cache.ts, which keeps them
-// for a moment and drops them at any change, so a change made in the admin portal is still seen by the
-// next page load on every instance.
+// Directory settings are read from the database on each request that needs them: a change made in the
+// admin portal is seen by the next page load on every instance, with no cache to invalidate.
 
 export const DEFAULT_DIRECTORY_SLUG = 'default';
 
