@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 
 // Who did what, when, from where. Written in the same transaction as the change it records.
@@ -53,4 +53,13 @@ export async function recordAudit(executor: Kysely<Database>, event: AuditEvent)
       detail: event.detail ?? {},
     })
     .execute();
+}
+
+/** The column list that `auditValues` fills, for statements that write an event alongside other rows. */
+export const AUDIT_COLUMNS = sql`audit_events (type, outcome, directory_id, account_id, admin_id, ip, user_agent, detail)`;
+
+/** One event as a VALUES tuple, for INSERT INTO ${AUDIT_COLUMNS} VALUES … inside a larger statement. */
+export function auditValues(event: AuditEvent): RawBuilder<unknown> {
+  return sql`(${event.type}, ${event.outcome}, ${event.directoryId ?? null}::uuid, ${event.accountId ?? null}::uuid, ${event.adminId ?? null}::uuid,
+    ${event.ip ?? null}, ${event.userAgent ?? null}, ${JSON.stringify(event.detail ?? {})}::jsonb)`;
 }
