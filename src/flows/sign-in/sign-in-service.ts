@@ -94,8 +94,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       const account = await deps.accounts.findByIdentifier(directory, canonicalize(identifier));
       const { matched, target } = await attempt(directory, account, password, 'sign_in', requester);
       if (!matched || !target) return { ok: false };
+      // The password is known good only now: the moment to move an imported hash to argon2id (S1).
+      const rehash = deps.hasher.needsRehash(target.password_hash) ? { from: target.password_hash, to: await deps.hasher.hash(password) } : undefined;
       await deps.store.inTransaction(async (store, trx) => {
-        await store.markSignedIn(target.id, new Date());
+        await store.markSignedIn(target.id, new Date(), rehash);
         await recordAudit(trx, { type: 'sign_in', outcome: 'success', directoryId: directory.id, accountId: target.id, ...requester, detail: { context: 'sign_in' } });
       });
       // A session the browser already held is ended rather than reused (SE2: a new id on every sign-in).

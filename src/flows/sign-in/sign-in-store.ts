@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.ts';
 import type { LockoutCounters } from './lockout-policy.ts';
 
@@ -16,7 +16,13 @@ export interface SignInStore {
    * count of password reset (R4) goes too: whoever knows the password owns the account, and an attacker
    * who burned through codes must not keep its owner's self-service reset blocked for good.
    */
-  markSignedIn(accountId: string, at: Date): Promise<void>;
+  markSignedIn(accountId: string, at: Date, rehash?: PasswordRehash): Promise<void>;
+}
+
+/** An imported or outdated hash to replace by one made now, in the same UPDATE as the sign-in (S1). */
+export interface PasswordRehash {
+  readonly from: string;
+  readonly to: string;
 }
 
 export function createSignInStore(db: Kysely<Database>): SignInStore {
@@ -53,10 +59,12 @@ export function createSignInStore(db: Kysely<Database>): SignInStore {
         .execute();
     },
 
-    async markSignedIn(accountId, at) {
+    async markSignedIn(accountId, at, rehash) {
       await db
         .updateTable('accounts')
         .set({ failed_sign_ins: 0, lockouts: 0, locked_until: null, recent_failed_fingerprints: [], reset_code_failures: 0, last_sign_in_at: at })
+        // Only the hash that was verified is replaced: a reset that landed meanwhile keeps its new password.
+        .$if(rehash !== undefined, (q) => q.set({ password_hash: sql<string>`CASE WHEN password_hash = ${rehash?.from} THEN ${rehash?.to} ELSE password_hash END` }))
         .where('id', '=', accountId)
         .execute();
     },
