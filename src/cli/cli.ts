@@ -1,7 +1,6 @@
 import { pino, type Logger } from 'pino';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { createLatchkey } from '../app.ts';
 import type { EmbeddedCluster } from '../storage/embedded-postgres.ts';
 import { createDatabase, migrateToLatest } from '../storage/database.ts';
 import { createAdmin } from '../admin/admin-store.ts';
@@ -123,6 +122,8 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
 
 async function start(config: Config, logger: Logger): Promise<undefined> {
   const { url, cluster } = await openDatabaseUrl(config, logger);
+  // Loaded only here: the server's modules (oidc-provider and the rest) would slow every other command's start.
+  const { createLatchkey } = await import('../app.ts');
   const latchkey = await createLatchkey(config, logger, url);
   await latchkey.server.listen({ port: config.port, host: config.host });
   const base = config.publicUrl.href.replace(/\/$/, '');
