@@ -132,6 +132,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         metrics.flowOutcome({ flow: 'sign_in', outcome: 'failure' });
         return { ok: false };
       }
+      // The password is known good only now: the moment to move an imported hash to argon2id (S1).
+      const rehash = deps.hasher.needsRehash(target.password_hash) ? { from: target.password_hash, to: await deps.hasher.hash(password) } : undefined;
       const session = deps.sessions.prepare({ accountId: target.id, directoryId: directory.id, ...requester });
       await deps.store.completeSignIn({
         accountId: target.id,
@@ -140,6 +142,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         // A session the browser already held is ended rather than reused (SE2: a new id on every sign-in).
         endSessionHash: previousToken ? sha256(previousToken) : null,
         session: session.row,
+        ...(rehash ? { rehash } : {}),
       });
       metrics.flowOutcome({ flow: 'sign_in', outcome: 'success' });
       return { ok: true, token: session.token, account: target };
