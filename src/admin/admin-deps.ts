@@ -17,4 +17,8 @@ export interface AdminDeps {
   readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
+  /** The customer password policy, for the initial password of an account an administrator creates. */
+  readonly settings: { readonly passwordMinLength: number };
+  /** Wakes the mail dispatcher after a transaction that queued mail commits. */
+  readonly mailQueued: () => void;
 }

@@ -1,5 +1,6 @@
 import type { AccountStore } from '../../accounts/account-store.ts';
 import type { PasswordHasher } from '../../accounts/password-hasher.ts';
+import { isResetAllowed } from '../../accounts/reset-eligibility.ts';
 import { setPassword } from '../../accounts/set-password.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { canonicalize } from '../../domain/identifier.ts';
@@ -97,7 +98,8 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
         }));
       const audit = { directoryId: directory.id, accountId: account?.id ?? null, ip: input.ip, userAgent: input.userAgent };
       await recordAudit(trx, { ...audit, type: 'reset_requested', outcome: 'accepted', detail: { flowId: flow.id } });
-      await sendResetCode({ ...sendSettings, store: tx, trx, directory, flow, account, identifierKey, locale: input.locale, ip: input.ip, userAgent: input.userAgent });
+      const resetAllowed = await isResetAllowed(trx, directory, account?.id);
+      await sendResetCode({ ...sendSettings, store: tx, trx, directory, flow, account, resetAllowed, identifierKey, locale: input.locale, ip: input.ip, userAgent: input.userAgent });
       if (existing) await tx.saveState(flow.id, stateToRow(transition(currentState(existing, new Date()), { type: 'code_sent' })));
       return flow.id;
     });
@@ -122,13 +124,14 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const next = transition(state, { type: 'code_sent' });
       const found = await tx.findAccountByIdentifier(handle.directory, canonical);
       const account = found && found.id === flow.account_id ? found : undefined;
-      await sendResetCode({ ...sendSettings, store: tx, trx, directory: handle.directory, flow, account, identifierKey, locale: handle.locale, ip: handle.ip, userAgent: handle.userAgent });
+      const resetAllowed = await isResetAllowed(trx, handle.directory, account?.id);
+      await sendResetCode({ ...sendSettings, store: tx, trx, directory: handle.directory, flow, account, resetAllowed, identifierKey, locale: handle.locale, ip: handle.ip, userAgent: handle.userAgent });
       await tx.saveState(flow.id, stateToRow(next));
     });
     deps.mailQueued();
   }
 
-  async function judgeCode(tx: PasswordResetStore, flow: Flow, account: Account | undefined, code: string): Promise<CodeRejection | undefined> {
+  async function judgeCode(tx: PasswordResetStore, flow: Flow, account: Account | undefined, allowed: boolean, code: string): Promise<CodeRejection | undefined> {
     if (flow.code_hmac === null) return flow.code_attempts >= MAX_CODE_ATTEMPTS ? 'exhausted' : 'replaced';
     if (!flow.code_expires_at || flow.code_expires_at.getTime() <= Date.now()) return 'expired';
     const failures = account ? account.reset_code_failures : await tx.identifierFailures(flow.directory_id, flow.identifier_canonical ?? '');
@@ -139,8 +142,9 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     // Something that is not six digits cannot be the code; it is refused without spending an attempt.
     if (!/^\d{6}$/.test(code)) return 'wrong';
     if (constantTimeEqual(codeHmacOf(key, flow.id, code), flow.code_hmac)) {
-      // The right code for an account disabled (or gone) since it was sent still opens nothing (R22).
-      return account && !account.disabled && account.email_verified ? undefined : 'wrong';
+      // The right code for an account disabled (or gone, or taken out of the reset groups) since it was
+      // sent still opens nothing (R22).
+      return account && !account.disabled && account.email_verified && allowed ? undefined : 'wrong';
     }
     const attempts = await tx.recordWrongCode(flow.id, MAX_CODE_ATTEMPTS);
     const total = account ? await tx.recordAccountFailure(account.id, ACCOUNT_FAILURE_CAP) : await tx.identifierFailures(flow.directory_id, flow.identifier_canonical ?? '');
@@ -159,7 +163,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const account = peek.account_id ? await tx.lockAccount(handle.directory.id, peek.account_id) : undefined;
       const { flow, state } = requireLiveFlow(await tx.lockFlow(handle.directory.id, handle.flowId), handle.secret);
       if (state.name !== 'awaiting_code') throw wrongStep();
-      const rejection = await judgeCode(tx, flow, account, handle.code);
+      const rejection = await judgeCode(tx, flow, account, await isResetAllowed(trx, handle.directory, account?.id), handle.code);
       const audit = { directoryId: handle.directory.id, accountId: flow.account_id, ip: handle.ip, userAgent: handle.userAgent, detail: { flowId: flow.id } };
       if (rejection) {
         const next = transition(state, { type: 'code_rejected', reason: rejection });

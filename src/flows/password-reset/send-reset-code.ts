@@ -16,7 +16,7 @@ import type { PasswordResetStore } from './password-reset-store.ts';
 export const SENDS_PER_HOUR = 10;
 export const SECONDS_BETWEEN_SENDS = 60;
 
-export type SendOutcome = 'sent' | 'throttled' | 'no_recipient';
+export type SendOutcome = 'sent' | 'throttled' | 'no_recipient' | 'not_enabled';
 
 export interface SendContext {
   readonly store: PasswordResetStore;
@@ -25,6 +25,8 @@ export interface SendContext {
   readonly directory: Directory;
   readonly flow: Flow;
   readonly account: Account | undefined;
+  /** Whether the directory's reset scope covers the account (isResetAllowed); asked for every request alike. */
+  readonly resetAllowed: boolean;
   readonly identifierKey: string;
   readonly codeTtlSeconds: number;
   readonly flowTtlSeconds: number;
@@ -58,7 +60,7 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
   const codeHmac = codeHmacOf(ctx.key, ctx.flow.id, code);
   const throttled = await isThrottled(ctx, now);
   const recipient = recipientOf(ctx.account);
-  const outcome: SendOutcome = throttled ? 'throttled' : recipient ? 'sent' : 'no_recipient';
+  const outcome: SendOutcome = throttled ? 'throttled' : !recipient ? 'no_recipient' : ctx.resetAllowed ? 'sent' : 'not_enabled';
 
   if (!throttled) {
     // Unknown identifiers are counted too: the throttle must not behave differently for them (R5, R12).
@@ -74,7 +76,17 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
       codeExpiresAt: new Date(now.getTime() + ctx.codeTtlSeconds * 1000),
       flowExpiresAt: new Date(now.getTime() + ctx.flowTtlSeconds * 1000),
     });
-    if (recipient && ctx.account) {
+    if (recipient && ctx.account && !ctx.resetAllowed) {
+      // Outside the groups allowed to reset: told so, and where to get help, instead of a code. The page
+      // the visitor sees is the same as for everyone (R12); only the mail says it.
+      await enqueueEmail(ctx.trx, {
+        directoryId: ctx.directory.id,
+        template: 'reset_not_enabled',
+        locale: ctx.account.locale ?? ctx.locale,
+        to: recipient,
+        payload: { displayName: ctx.account.display_name, supportContact: ctx.directory.support_contact ?? '' },
+      });
+    } else if (recipient && ctx.account) {
       await enqueueEmail(ctx.trx, {
         directoryId: ctx.directory.id,
         template: 'reset_code',
