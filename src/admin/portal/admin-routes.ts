@@ -4,6 +4,7 @@ import { registerAdminSessionRoutes } from './admin-session-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
+import { registerUserRoutes } from './user-routes.ts';
 
 // The admin portal: server-rendered pages under /admin, signed in with an administrator account that
 // is separate from every directory's customers. CSRF is checked for every POST by the server's hook.
@@ -13,4 +14,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerSetupRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
   registerApplicationRoutes(app, deps);
+  registerUserRoutes(app, deps);
 }
