@@ -3,6 +3,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
+import { registerGroupRoutes } from './group-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -15,4 +16,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerDirectoryRoutes(app, deps);
   registerApplicationRoutes(app, deps);
   registerUserRoutes(app, deps);
+  registerGroupRoutes(app, deps);
 }
