@@ -135,7 +135,7 @@ describe('admin portal: Groups, and reset for selected groups only', () => {
     assert.match(setting.body, new RegExp(`name="reset_groups" value="${group}"`));
     const scope = async () => (await db().selectFrom('directories').select('reset_scope').where('slug', '=', 'default').executeTakeFirstOrThrow()).reset_scope;
     const before = await scope();
-    for (const fields of [{ reset_scope: 'selected' }, { reset_scope: 'selected', reset_groups: UNKNOWN }, { reset_scope: 'selected', reset_groups: 'nope' }, { reset_scope: 'sometimes' }]) {
+    for (const fields of [{ reset_scope: 'selected' }, { reset_scope: 'selected', reset_groups: UNKNOWN }, { reset_scope: 'selected', reset_groups: 'nope' }, { reset_scope: 'sometimes' }] as Record<string, string>[]) {
       await client.get(RESET_SETTING);
       const refused = await client.post(RESET_SETTING, fields);
       assert.equal(refused.status, 400, JSON.stringify(fields));
