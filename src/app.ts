@@ -12,6 +12,7 @@ import { isSecureOrigin, type Config } from './config/config.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
+import { registerForcedChangeRoutes } from './flows/forced-change/forced-change-routes.ts';
 import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts';
 import { registerPasswordResetRoutes } from './flows/password-reset/password-reset-routes.ts';
 import { registerSignInRoutes } from './flows/sign-in/sign-in-routes.ts';
@@ -93,12 +94,16 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerSignUpRoutes(server, customer);
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
+  registerForcedChangeRoutes(server, customer);
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
   registerOidcRoutes(server, { directories, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows, applications });
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key };
+  const admin = {
+    db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key,
+    settings: { passwordMinLength: config.passwordMinLength }, mailQueued: () => dispatcher.nudge(),
+  };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 

@@ -6,7 +6,7 @@ import type { Account, Database, Directory, Locale } from '../storage/schema.ts'
 
 // What every new password brings with it, in one transaction with the change itself, whether it came
 // from a reset or from "Change password":
-//  - the lockout is lifted (L2) and the code-failure count cleared;
+//  - the lockout is lifted (L2), the code-failure count and any forced-change mark cleared;
 //  - every outstanding reset or sign-up code of the account dies (R17);
 //  - every session and every application token ends (R18), but for the Latchkey session doing the
 //    change when it is a signed-in change;
@@ -38,6 +38,8 @@ export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput
       locked_until: null,
       recent_failed_fingerprints: [],
       reset_code_failures: 0,
+      // Any new password the customer chose satisfies an administrator's "change at next sign-in" (R23).
+      must_change_password: false,
     })
     .where('id', '=', account.id)
     .execute();

@@ -24,4 +24,8 @@ export interface AdminDeps {
   readonly providers: Pick<ProviderRegistry, 'invalidate'>;
   /** Seals signing keys (rotation). */
   readonly instanceKey: Buffer;
+  /** The customer password policy, for the initial password of an account an administrator creates. */
+  readonly settings: { readonly passwordMinLength: number };
+  /** Wakes the mail dispatcher after a transaction that queued mail commits. */
+  readonly mailQueued: () => void;
 }

@@ -26,7 +26,20 @@ export type AuditType =
   | 'admin_signing_key_rotated'
   | 'admin_flow_run_started'
   | 'admin_setting_changed'
-  | 'admin_created';
+  | 'admin_created'
+  | 'admin_user_created'
+  | 'admin_user_updated'
+  | 'admin_user_blocked'
+  | 'admin_user_unblocked'
+  | 'admin_user_deleted'
+  | 'admin_user_reset_email_sent'
+  | 'admin_user_password_change_forced'
+  | 'admin_group_created'
+  | 'admin_group_renamed'
+  | 'admin_group_deleted'
+  | 'admin_group_member_added'
+  | 'admin_group_member_removed'
+  | 'forced_password_changed';
 
 export interface AuditEvent {
   readonly type: AuditType;

@@ -4,7 +4,7 @@ import type { Database, Locale } from '../storage/schema.ts';
 // Mail is never sent inline: the change and its message are written in one transaction, and the
 // dispatcher delivers later (R13: no timing difference from SMTP; F1: nothing lost while SMTP is down).
 
-export type EmailTemplate = 'sign_up_code' | 'reset_code' | 'password_changed';
+export type EmailTemplate = 'sign_up_code' | 'reset_code' | 'password_changed' | 'reset_invitation' | 'reset_not_enabled';
 
 export interface EmailToSend {
   readonly directoryId: string;

@@ -8,6 +8,8 @@ import type { FlowRunStore } from '../run-now/flow-run-store.ts';
 import { loadDirectory } from '../directories/load-directory.ts';
 import type { CustomerDeps } from '../flows/customer-deps.ts';
 import { renderSignInPage } from '../flows/sign-in/pages/sign-in-page.ts';
+import { createForcedChangeService } from '../flows/forced-change/forced-change-service.ts';
+import { answerForcedChange } from '../flows/forced-change/forced-change-routes.ts';
 import { createSignInAttempt } from '../flows/sign-in/sign-in-routes.ts';
 import { rememberUserFlow } from '../flows/user-flow-return.ts';
 import { tagBrowserWithRun } from '../run-now/run-tag.ts';
@@ -44,6 +46,7 @@ interface Step {
 
 export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDeps & { providers: ProviderRegistry; userFlows: UserFlowStore; applications: ApplicationStore; runs: FlowRunStore }): void {
   const signInAttempt = createSignInAttempt(deps);
+  const forcedChange = createForcedChangeService(deps);
   const sessionCookie = deps.cookies.name('session');
 
   async function step(request: FastifyRequest, reply: FastifyReply): Promise<Step> {
@@ -83,8 +86,13 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     return reply.code(303).header('cache-control', 'no-store').redirect(to, 303);
   }
 
-  /** A signed-in customer goes on: to the profile page in a profile-editing flow, else back to the app. */
-  function proceed(request: FastifyRequest, reply: FastifyReply, s: Step, accountId: string) {
+  /**
+   * A signed-in customer goes on: first to choose a new password if an administrator asked for one
+   * (R23), then to the profile page in a profile-editing flow, else back to the app.
+   */
+  async function proceed(request: FastifyRequest, reply: FastifyReply, s: Step, accountId: string) {
+    const account = await deps.accounts.findById(s.directory.id, accountId);
+    if (account?.must_change_password) return reply.code(303).header('cache-control', 'no-store').redirect(`${base(s)}/change-password`, 303);
     if (s.flow.type === 'profile_edit') return reply.code(303).redirect(`${base(s)}/profile`, 303);
     return finish(request, reply, s, accountId);
   }
@@ -144,6 +152,17 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
     return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, attributes: s.flow.collected_attributes, ...view }), status);
   }
+  const changePassword = async (request: FastifyRequest, reply: FastifyReply) => {
+    const s = await step(request, reply);
+    const who = await forcedChange.signedIn(s.directory, request.cookies);
+    if (!who) return reply.code(303).redirect(base(s), 303);
+    if (!who.account.must_change_password) return proceed(request, reply, s, who.account.id);
+    const action = `${base(s)}/change-password`;
+    const answered = await answerForcedChange(deps, forcedChange, request, reply, { directory: s.directory, who, action, path: action, uiLocales: s.uiLocales });
+    return answered ?? proceed(request, reply, s, who.account.id);
+  };
+  app.get('/d/:directory/interaction/:uid/change-password', changePassword);
+  app.post('/d/:directory/interaction/:uid/change-password', changePassword);
 
   app.get('/d/:directory/interaction/:uid/profile', async (request, reply) => {
     const s = await step(request, reply);

@@ -5,6 +5,7 @@ import * as applications from './migrations/0002-applications.ts';
 import * as supportContact from './migrations/0003-support-contact.ts';
 import * as rateLimits from './migrations/0010-rate-limits.ts';
 import * as runNow from './migrations/0011-run-now.ts';
+import * as usersAndGroups from './migrations/0020-users-and-groups.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0003-support-contact': supportContact,
   '0010-rate-limits': rateLimits,
   '0011-run-now': runNow,
+  '0020-users-and-groups': usersAndGroups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,7 +7,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type SignInIdentifier = 'email' | 'username';
-export type ResetScope = 'none' | 'all';
+/** `selected`: only members of the directory's groups marked `reset_allowed` may reset. */
+export type ResetScope = 'none' | 'all' | 'selected';
 export type Locale = 'en' | 'fr' | 'nl';
 
 export interface DirectoriesTable {
@@ -45,7 +46,25 @@ export interface AccountsTable {
   reset_code_failures: ColumnType<number, number | undefined, number>;
   password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>;
   last_sign_in_at: NullableTimestamp;
+  /** Set by an administrator (R23): the next sign-in leads to a change-password page before anything else. */
+  must_change_password: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
+}
+
+export interface GroupsTable {
+  id: Generated<string>;
+  directory_id: string;
+  name: string;
+  name_canonical: string;
+  /** With the directory's reset scope `selected`: members of this group may reset their password. */
+  reset_allowed: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  account_id: string;
+  added_at: CreatedAt;
 }
 
 export interface SessionsTable {
@@ -270,6 +289,8 @@ export interface Database {
   flow_runs: FlowRunsTable;
   flow_run_messages: FlowRunMessagesTable;
   rate_limits: RateLimitsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;
@@ -280,3 +301,4 @@ export type OutboxMessage = Selectable<OutboxTable>;
 export type UserFlow = Selectable<UserFlowsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type FlowRun = Selectable<FlowRunsTable>;
+export type Group = Selectable<GroupsTable>;

@@ -88,7 +88,7 @@ describe('admin portal: directories and the password reset setting', () => {
     }
   });
 
-  it('R10: a value other than none/all, a repeated field or a missing one is a 400 page and changes nothing', async () => {
+  it('R10: a value other than none/all/selected, a repeated field or a missing one is a 400 page and changes nothing', async () => {
     const client = new FormClient(lk.baseUrl);
     await signInAdmin(client, ADMIN.email, ADMIN.password);
     await lk.setResetScope('none');
@@ -98,7 +98,7 @@ describe('admin portal: directories and the password reset setting', () => {
       await client.get('/admin/d/default/password-reset');
       const page = await client.post('/admin/d/default/password-reset', fields);
       assert.equal(page.status, 400, JSON.stringify(fields));
-      assert.match(visibleText(page.body), /Choose None or All\. Nothing was changed\./);
+      assert.match(visibleText(page.body), /Choose None, All or Selected\. Nothing was changed\./);
       assert.match(page.body, /value="none"[^>]* checked/);
       assert.equal(await scope(), 'none');
     }

@@ -99,6 +99,27 @@ describe('password reset: no enumeration, throttled sends, no header-steered lin
     assert.ok(recipients.some((to) => sameAddress(to, 'locked@example.com')), 'a locked account can still recover (L2)');
   });
 
+  it('R12: with reset for selected groups only, a member, a non-member and an unknown account get the same status, headers, cookies and body', async () => {
+    const inside = await lk.createAccount({ email: 'insidr@example.com', password: 'the old password 1' });
+    await lk.createAccount({ email: 'outsdr@example.com', password: 'the old password 1' });
+    const group = await lk.latchkey.db.insertInto('groups').values({ directory_id: directoryId, name: 'Reset', name_canonical: 'reset', reset_allowed: true }).returning('id').executeTakeFirstOrThrow();
+    await lk.latchkey.db.insertInto('group_members').values({ group_id: group.id, account_id: inside }).execute();
+    await lk.setResetScope('selected');
+    try {
+      const reference = await firstStep(lk, 'insidr@example.com');
+      assert.equal(reference.post.status, 303);
+      assert.ok(visibleText(reference.page.body).includes(EN.sent));
+      for (const email of ['outsdr@example.com', 'unkno2@example.com']) assertSameAnswer(reference, await firstStep(lk, email), email);
+      await lk.latchkey.dispatcher.drainOnce();
+      const to = (email: string) => lk.smtp.messages.filter((m) => m.to.some((address) => sameAddress(address, email)));
+      assert.match(to('insidr@example.com')[0]?.subject ?? '', /your code to reset your password/);
+      assert.match(to('outsdr@example.com')[0]?.subject ?? '', /password reset is not available for your account/);
+      assert.equal(to('unkno2@example.com').length, 0);
+    } finally {
+      await lk.setResetScope('all');
+    }
+  });
+
   for (const smtpDown of [false, true]) {
     it(`R13: medians of existing and unknown differ by < 5 ms${smtpDown ? ', with SMTP down' : ''}`, async (t) => {
       lk.smtp.setRejecting(smtpDown);

@@ -48,4 +48,30 @@ describe('email templates', () => {
     assert.doesNotMatch(mail.html, /<img/);
     assert.match(mail.html, /&#60;img/);
   });
+
+  it('the "reset not enabled" mail names the support contact, or the administrator without one, in en, fr and nl, and carries no code', () => {
+    const cases = [
+      ['en', /password reset is not available for your account/, /For help signing in, contact: help desk <x>/],
+      ['fr', /n’est pas disponible pour votre compte/, /contactez : help desk <x>/],
+      ['nl', /niet beschikbaar voor uw account/, /contact opnemen met: help desk <x>/],
+    ] as const;
+    for (const [locale, subject, contact] of cases) {
+      const mail = renderEmail(message('reset_not_enabled', locale, { displayName: 'Ann', supportContact: 'help desk <x>' }), directory);
+      assert.match(mail.subject, subject);
+      assert.match(mail.text, contact);
+      assert.match(mail.html, /help desk &#60;x&#62;/);
+      assert.doesNotMatch(mail.text, /\b\d{6}\b/);
+    }
+    const without = renderEmail(message('reset_not_enabled', 'en', { displayName: 'Ann', supportContact: '' }), directory);
+    assert.match(without.text, /For help signing in, contact your administrator\./);
+  });
+
+  it('the reset invitation links only to the reset page, in en, fr and nl', () => {
+    for (const [locale, subject] of [['en', /choose a new password/], ['fr', /choisissez un nouveau mot de passe/], ['nl', /kies een nieuw wachtwoord/]] as const) {
+      const mail = renderEmail(message('reset_invitation', locale, { displayName: 'Ann', resetUrl: 'https://login.example.com/d/default/reset' }), directory);
+      assert.match(mail.subject, subject);
+      const urls = [...mail.html.matchAll(/(?:href|src)="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(urls, ['https://login.example.com/d/default/reset']);
+    }
+  });
 });

@@ -4,9 +4,11 @@ import { registerAdminSessionRoutes } from './admin-session-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerRunNowRoutes } from './run-now-routes.ts';
-import { registerSetupRoutes } from './setup-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
 import { registerUserFlowRoutes } from './user-flow-routes.ts';
+import { registerGroupRoutes } from './group-routes.ts';
+import { registerSetupRoutes } from './setup-routes.ts';
+import { registerUserRoutes } from './user-routes.ts';
 
 // The admin portal: server-rendered pages under /admin, signed in with an administrator account that
 // is separate from every directory's customers. CSRF is checked for every POST by the server's hook.
@@ -19,4 +21,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerUserFlowRoutes(app, deps);
   registerRunNowRoutes(app, deps);
   registerSigningKeyRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerGroupRoutes(app, deps);
 }

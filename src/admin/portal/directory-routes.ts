@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { createDirectoryStore } from '../../directories/directory-store.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory, ResetScope } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
+import { createGroupAdmin } from '../groups/group-admin.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
 import { currentAdmin, isDirectoryLoaded, loadDirectory, parseForm, safeNext, seeOther } from './admin-guard.ts';
@@ -16,19 +18,37 @@ import { signInPage } from './pages/sign-in-page.ts';
 // database (DirectoryStore keeps no cache), so a change saved here is what every instance serves on
 // its next page load.
 
-const resetScopeForm = z.object({ _csrf: z.string(), reset_scope: z.enum(['none', 'all']) });
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const resetScopeForm = z.object({
+  _csrf: z.string(),
+  reset_scope: z.enum(['none', 'all', 'selected']),
+  reset_groups: z.union([z.string().regex(ID), z.array(z.string().regex(ID)).max(500)]).optional(),
+});
 
-/** The change and its audit row commit together, the current value read under a row lock for an honest `from`. */
-async function saveResetScope(deps: AdminDeps, request: FastifyRequest, admin: SignedInAdmin, directory: Directory, to: ResetScope): Promise<void> {
-  await deps.db.transaction().execute(async (trx) => {
+/**
+ * The scope, the groups it names and the audit row commit together, the current values read under a
+ * row lock for an honest `from`. Selected with no group of this directory is refused: nothing written.
+ */
+async function saveResetScope(deps: AdminDeps, request: FastifyRequest, admin: SignedInAdmin, directory: Directory, to: ResetScope, groupIds: readonly string[]): Promise<boolean> {
+  return deps.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('directories').select('reset_scope').where('id', '=', directory.id).forUpdate().executeTakeFirst();
-    if (!row || row.reset_scope === to) return;
+    if (!row) return false;
+    const groups = await trx.selectFrom('groups').select(['id', 'reset_allowed']).where('directory_id', '=', directory.id).forUpdate().execute();
+    const chosen = to === 'selected' ? groups.filter((g) => groupIds.includes(g.id)) : groups.filter((g) => g.reset_allowed);
+    if (to === 'selected' && (chosen.length === 0 || chosen.length !== new Set(groupIds).size)) return false;
+    const before = groups.filter((g) => g.reset_allowed).map((g) => g.id).sort();
+    const after = chosen.map((g) => g.id).sort();
+    if (row.reset_scope === to && before.join() === after.join()) return true;
     await createDirectoryStore(trx).setResetScope(directory.id, to);
+    if (to === 'selected') {
+      await trx.updateTable('groups').set({ reset_allowed: sql<boolean>`id = ANY(${after}::uuid[])` }).where('directory_id', '=', directory.id).execute();
+    }
     await recordAudit(trx, {
       type: 'admin_setting_changed', outcome: 'success', directoryId: directory.id, adminId: admin.adminId,
       ip: clientIp(request), userAgent: userAgent(request),
-      detail: { setting: 'reset_scope', from: row.reset_scope, to },
+      detail: { setting: 'reset_scope', from: row.reset_scope, to, ...(to === 'selected' || row.reset_scope === 'selected' ? { groupsFrom: before, groupsTo: after } : {}) },
     });
+    return true;
   });
 }
 
@@ -49,22 +69,25 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: AdminDeps): 
     return sendPage(reply, directoryOverviewPage(loaded.admin, reply.generateCsrf(), loaded.directory, deps.links));
   });
 
+  const groups = createGroupAdmin(deps.db);
+
   app.get('/admin/d/:directory/password-reset', async (request, reply) => {
     const loaded = await loadDirectory(deps, request, reply);
     if (!isDirectoryLoaded(loaded)) return loaded;
     const saved = (request.query as { saved?: unknown }).saved === '1';
-    return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), saved }));
+    return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), groups: await groups.list(loaded.directory), saved }));
   });
 
   app.post('/admin/d/:directory/password-reset', async (request, reply) => {
     const loaded = await loadDirectory(deps, request, reply);
     if (!isDirectoryLoaded(loaded)) return loaded;
     const form = parseForm(resetScopeForm, request.body);
-    if (!form) {
-      // Nothing is written; the page shows the value still stored.
-      return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), error: m.invalidResetScope }), 400);
+    const groupIds = form?.reset_groups === undefined ? [] : [form.reset_groups].flat();
+    if (!form || !(await saveResetScope(deps, request, loaded.admin, loaded.directory, form.reset_scope, groupIds))) {
+      // Nothing is written; the page shows the values still stored.
+      const error = form ? m.invalidResetGroups : m.invalidResetScope;
+      return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), groups: await groups.list(loaded.directory), error }), 400);
     }
-    await saveResetScope(deps, request, loaded.admin, loaded.directory, form.reset_scope);
     return seeOther(reply, `${directoryPath(loaded.directory.slug, '/password-reset')}?saved=1`);
   });
 }

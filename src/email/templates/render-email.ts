@@ -39,6 +39,11 @@ function codeMessage(t: Translate, payload: Record<string, unknown>, directory: 
   };
 }
 
+function greeting(t: Translate, payload: Record<string, unknown>): string {
+  const name = str(payload, 'displayName');
+  return name ? t('email_greeting_named', { name }) : t('email_greeting');
+}
+
 function compose(template: EmailTemplate, t: Translate, message: OutboxMessage, directory: string, locale: string): Message {
   const payload = message.payload;
   switch (template) {
@@ -48,15 +53,35 @@ function compose(template: EmailTemplate, t: Translate, message: OutboxMessage, 
       return codeMessage(t, payload, directory, { subject: 'email_sign_up_code_subject', intro: 'email_sign_up_code_intro', ignore: 'email_sign_up_code_ignore' });
     case 'password_changed': {
       const when = `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`;
-      const name = str(payload, 'displayName');
       return {
         subject: t('email_password_changed_subject', { directory }),
-        greeting: name ? t('email_greeting_named', { name }) : t('email_greeting'),
+        greeting: greeting(t, payload),
         blocks: [
           { kind: 'p', text: t('email_password_changed_intro', { directory, when }) },
           { kind: 'p', text: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset') },
           { kind: 'p', text: t('email_password_changed_not_you') },
           { kind: 'link', label: t('email_sign_in_link'), url: str(payload, 'signInUrl') },
+        ],
+      };
+    }
+    case 'reset_invitation':
+      return {
+        subject: t('email_reset_invitation_subject', { directory }),
+        greeting: greeting(t, payload),
+        blocks: [
+          { kind: 'p', text: t('email_reset_invitation_intro', { directory }) },
+          { kind: 'link', label: t('email_reset_invitation_link'), url: str(payload, 'resetUrl') },
+        ],
+      };
+    case 'reset_not_enabled': {
+      const contact = str(payload, 'supportContact');
+      return {
+        subject: t('email_reset_not_enabled_subject', { directory }),
+        greeting: greeting(t, payload),
+        blocks: [
+          { kind: 'p', text: t('email_reset_not_enabled_intro', { directory }) },
+          { kind: 'p', text: contact ? t('email_reset_not_enabled_contact', { contact }) : t('email_reset_not_enabled_no_contact') },
+          { kind: 'p', text: t('email_reset_code_ignore') },
         ],
       };
     }

@@ -5,6 +5,7 @@ import { badRequest } from '../../http/latchkey-error.ts';
 import { clientIp, pageContext, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
+import { forcedChangePath } from '../forced-change/forced-change-routes.ts';
 import { createSignInService } from '../sign-in/sign-in-service.ts';
 import { createSignInStore } from '../sign-in/sign-in-store.ts';
 import { createMyAccountService, type SignedIn } from './my-account-service.ts';
@@ -40,6 +41,7 @@ export function registerMyAccountRoutes(app: FastifyInstance, deps: CustomerDeps
   app.get('/d/:directory/account', async (request, reply) => {
     const { directory, who } = await whoIsHere(request);
     if (!who) return toSignIn(reply, directory);
+    if (who.account.must_change_password) return reply.header('cache-control', 'no-store').redirect(forcedChangePath(directory.slug), 303);
     const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
     const changed = (request.query as Record<string, unknown>).notice === 'password_changed';
     return sendPage(reply, renderAccountPage(ctx, deps.links, directory, { account: who.account, minLength: deps.settings.passwordMinLength, changed }));

@@ -86,7 +86,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
         paths,
         path: request.method === 'GET' ? (request.url.split('?')[0] ?? paths.start) : pagePathAfterPost(request, paths),
       });
-      if (directory.reset_scope !== 'all') {
+      if (directory.reset_scope === 'none') {
         const link = { href: paths.signIn, label: 'reset_back_to_sign_in' } as const;
         return sendPage(reply, problemPage(view(), { title: 'reset_disabled_title', message: 'reset_disabled', link }), 404);
       }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountStore } from '../../accounts/account-store.ts';
 import type { PasswordHasher } from '../../accounts/password-hasher.ts';
+import { isResetAllowed } from '../../accounts/reset-eligibility.ts';
 import { setPassword } from '../../accounts/set-password.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { canonicalize } from '../../domain/identifier.ts';
@@ -13,6 +14,7 @@ import type { FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory, Flow, Locale } from '../../storage/schema.ts';
 import { initialState, stateFromRow, stateToRow, transition, wrongStep, type CodeRejection, type ResetState } from './password-reset-flow.ts';
 import type { PasswordResetStore } from './password-reset-store.ts';
+import type { ResetRequestWrite } from './reset-request-statements.ts';
 import { codeHmacOf, identifierKeyOf, isThrottled, planSend, recipientOf, sendResetCode, throttleWindowStart } from './send-reset-code.ts';
 
 // Load → transition → save → effects, for each step of the reset. HTTP stays in the routes; which
@@ -73,6 +75,9 @@ export function requireLiveFlow(flow: Flow | undefined, secret: string | undefin
   return { flow, state };
 }
 
+/** Whether the directory's "Self service password reset enabled" covers an account: All, or Selected and a member. */
+const resetScopeCovers = (directory: Directory, member: boolean): boolean => directory.reset_scope === 'all' || (directory.reset_scope === 'selected' && member);
+
 export function createPasswordResetService(deps: PasswordResetServiceDeps) {
   const { store, key } = deps;
   const sendSettings = { key, codeTtlSeconds: deps.settings.resetCodeTtlSeconds, flowTtlSeconds: FLOW_TTL_SECONDS };
@@ -90,14 +95,19 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     const flowId = await store.inTransaction(async (tx) => {
       await tx.lockIdentifier(directory.id, identifierKey);
       const now = new Date();
-      const { account, liveFlow, sends } = await tx.loadRequest({ directory, canonical, bindingHash, identifierKey, now, since: throttleWindowStart(now) });
+      const { account, liveFlow, sends, member } = await tx.loadRequest({ directory, canonical, bindingHash, identifierKey, now, since: throttleWindowStart(now) });
       const id = liveFlow?.id ?? newFlowId;
       const recipient = recipientOf(account);
-      const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: liveFlow !== undefined && liveFlow.code_hmac !== null });
+      const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: liveFlow !== undefined && liveFlow.code_hmac !== null, resetAllowed: resetScopeCovers(directory, member) });
       const state = liveFlow ? transition(currentState(liveFlow, now), { type: 'code_sent' }) : initialState;
-      const mail = plan.counted && recipient && account
-        ? { to: recipient, locale: account.locale ?? input.locale, runId: liveFlow ? liveFlow.run_id : (input.runId ?? null), payload: { sealedCode: sealCode(key, code), minutes: Math.round(sendSettings.codeTtlSeconds / 60) } }
-        : undefined;
+      const runId = liveFlow ? liveFlow.run_id : (input.runId ?? null);
+      const mailBase = recipient && account ? { to: recipient, locale: account.locale ?? input.locale, runId } : undefined;
+      // Outside the groups allowed to reset, the mail says so and where to get help, instead of a code;
+      // the page the visitor sees is the same as for everyone (R12).
+      const mail: ResetRequestWrite['mail'] = !plan.counted || !mailBase || !account ? undefined
+        : plan.outcome === 'not_enabled'
+          ? { ...mailBase, template: 'reset_not_enabled' as const, payload: { displayName: account.display_name, supportContact: directory.support_contact ?? '' } }
+          : { ...mailBase, template: 'reset_code' as const, payload: { sealedCode: sealCode(key, code), minutes: Math.round(sendSettings.codeTtlSeconds / 60) } };
       await tx.saveRequest({
         directoryId: directory.id,
         flowId: id,
@@ -137,13 +147,14 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const next = transition(state, { type: 'code_sent' });
       const found = await tx.findAccountByIdentifier(handle.directory, canonical);
       const account = found && found.id === flow.account_id ? found : undefined;
-      await sendResetCode({ ...sendSettings, store: tx, trx, directory: handle.directory, flow, account, identifierKey, locale: handle.locale, ip: handle.ip, userAgent: handle.userAgent });
+      const resetAllowed = await isResetAllowed(trx, handle.directory, account?.id);
+      await sendResetCode({ ...sendSettings, store: tx, trx, directory: handle.directory, flow, account, resetAllowed, identifierKey, locale: handle.locale, ip: handle.ip, userAgent: handle.userAgent });
       await tx.saveState(flow.id, stateToRow(next));
     });
     deps.mailQueued();
   }
 
-  async function judgeCode(tx: PasswordResetStore, flow: Flow, account: Account | undefined, code: string): Promise<CodeRejection | undefined> {
+  async function judgeCode(tx: PasswordResetStore, flow: Flow, account: Account | undefined, allowed: boolean, code: string): Promise<CodeRejection | undefined> {
     if (flow.code_hmac === null) return flow.code_attempts >= MAX_CODE_ATTEMPTS ? 'exhausted' : 'replaced';
     if (!flow.code_expires_at || flow.code_expires_at.getTime() <= Date.now()) return 'expired';
     const failures = account ? account.reset_code_failures : await tx.identifierFailures(flow.directory_id, flow.identifier_canonical ?? '');
@@ -154,8 +165,9 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     // Something that is not six digits cannot be the code; it is refused without spending an attempt.
     if (!/^\d{6}$/.test(code)) return 'wrong';
     if (constantTimeEqual(codeHmacOf(key, flow.id, code), flow.code_hmac)) {
-      // The right code for an account disabled (or gone) since it was sent still opens nothing (R22).
-      return account && !account.disabled && account.email_verified ? undefined : 'wrong';
+      // The right code for an account disabled (or gone, or taken out of the reset groups) since it was
+      // sent still opens nothing (R22).
+      return account && !account.disabled && account.email_verified && allowed ? undefined : 'wrong';
     }
     const attempts = await tx.recordWrongCode(flow.id, MAX_CODE_ATTEMPTS);
     const total = account ? await tx.recordAccountFailure(account.id, ACCOUNT_FAILURE_CAP) : await tx.identifierFailures(flow.directory_id, flow.identifier_canonical ?? '');
@@ -174,7 +186,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const account = peek.account_id ? await tx.lockAccount(handle.directory.id, peek.account_id) : undefined;
       const { flow, state } = requireLiveFlow(await tx.lockFlow(handle.directory.id, handle.flowId), handle.secret);
       if (state.name !== 'awaiting_code') throw wrongStep();
-      const rejection = await judgeCode(tx, flow, account, handle.code);
+      const rejection = await judgeCode(tx, flow, account, await isResetAllowed(trx, handle.directory, account?.id), handle.code);
       const audit = { directoryId: handle.directory.id, accountId: flow.account_id, ip: handle.ip, userAgent: handle.userAgent, detail: { flowId: flow.id } };
       if (rejection) {
         const next = transition(state, { type: 'code_rejected', reason: rejection });

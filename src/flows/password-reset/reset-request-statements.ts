@@ -11,7 +11,7 @@ import type { Account, Database, Directory, Locale } from '../../storage/schema.
 
 const KIND = 'password_reset';
 
-export type RequestAccount = Pick<Account, 'id' | 'email' | 'email_verified' | 'disabled' | 'locale'>;
+export type RequestAccount = Pick<Account, 'id' | 'email' | 'email_verified' | 'disabled' | 'locale' | 'display_name'>;
 
 /** The browser's unfinished flow for the identifier, as much of it as a request needs. */
 export interface LiveFlow {
@@ -28,6 +28,8 @@ export interface ResetRequestSnapshot {
   readonly account: RequestAccount | undefined;
   readonly liveFlow: LiveFlow | undefined;
   readonly sends: { readonly count: number; readonly latest: Date | null };
+  /** Whether the account is in a group allowed to reset (what scope `selected` asks); read for every request alike. */
+  readonly member: boolean;
 }
 
 export interface ResetRequestLoad {
@@ -43,15 +45,17 @@ export interface ResetRequestLoad {
 export async function loadResetRequest(db: Kysely<Database>, input: ResetRequestLoad): Promise<ResetRequestSnapshot> {
   const { directory } = input;
   const identifierColumn = directory.sign_in_identifier === 'username' ? sql.ref('a.username_canonical') : sql.ref('a.email_canonical');
-  const { rows } = await sql<{ account: RequestAccount | null; live: (Omit<LiveFlow, 'expires_at'> & { expires_ms: number }) | null; count: number; latest_ms: number | null }>`
+  const { rows } = await sql<{ account: RequestAccount | null; live: (Omit<LiveFlow, 'expires_at'> & { expires_ms: number }) | null; count: number; latest_ms: number | null; member: boolean }>`
     SELECT
-      (SELECT json_build_object('id', a.id, 'email', a.email, 'email_verified', a.email_verified, 'disabled', a.disabled, 'locale', a.locale)
+      (SELECT json_build_object('id', a.id, 'email', a.email, 'email_verified', a.email_verified, 'disabled', a.disabled, 'locale', a.locale, 'display_name', a.display_name)
          FROM accounts a WHERE a.directory_id = ${directory.id} AND ${identifierColumn} = ${input.canonical}) AS account,
       (SELECT json_build_object('id', f.id, 'state', f.state, 'data', f.data, 'code_hmac', f.code_hmac, 'run_id', f.run_id, 'expires_ms', extract(epoch FROM f.expires_at) * 1000)
          FROM flows f
         WHERE f.kind = ${KIND} AND f.directory_id = ${directory.id} AND f.identifier_canonical = ${input.canonical}
           AND f.binding_hash = ${input.bindingHash} AND f.state = 'awaiting_code' AND f.expires_at > ${input.now}
         ORDER BY f.created_at DESC LIMIT 1 FOR UPDATE) AS live,
+      EXISTS (SELECT 1 FROM accounts a JOIN group_members gm ON gm.account_id = a.id JOIN groups g ON g.id = gm.group_id
+               WHERE a.directory_id = ${directory.id} AND ${identifierColumn} = ${input.canonical} AND g.directory_id = ${directory.id} AND g.reset_allowed) AS member,
       s.count, s.latest_ms
     FROM (SELECT count(*)::int AS count, (extract(epoch FROM max(sent_at)) * 1000)::float8 AS latest_ms
             FROM code_sends
@@ -63,6 +67,7 @@ export async function loadResetRequest(db: Kysely<Database>, input: ResetRequest
     account: row.account ?? undefined,
     liveFlow: live,
     sends: { count: Number(row.count), latest: row.latest_ms === null ? null : new Date(Number(row.latest_ms)) },
+    member: row.member === true,
   };
 }
 
@@ -86,7 +91,7 @@ export interface ResetRequestWrite {
   readonly identifierCanonical: string;
   readonly identifierKey: string;
   /** The message to queue; absent when there is no recipient or the send was throttled. */
-  readonly mail?: { readonly to: string; readonly locale: Locale; readonly payload: Record<string, string | number>; readonly runId?: string | null };
+  readonly mail?: { readonly to: string; readonly locale: Locale; readonly template: 'reset_code' | 'reset_not_enabled'; readonly payload: Record<string, string | number>; readonly runId?: string | null };
   readonly sendOutcome: string;
   readonly requester: { readonly ip: string | null; readonly userAgent: string | null };
   readonly now: Date;
@@ -121,7 +126,7 @@ export async function saveResetRequest(db: Kysely<Database>, w: ResetRequestWrit
          AND (identifier_canonical = ${w.identifierCanonical} OR account_id = ${w.accountId}::uuid)),
     queued AS (
       INSERT INTO outbox (directory_id, template, locale, to_address, payload, run_id)
-      SELECT ${w.directoryId}::uuid, 'reset_code', ${w.mail?.locale ?? 'en'}, ${w.mail?.to ?? null}::text, ${JSON.stringify(w.mail?.payload ?? {})}::jsonb, ${w.mail?.runId ?? null}::uuid
+      SELECT ${w.directoryId}::uuid, ${w.mail?.template ?? 'reset_code'}, ${w.mail?.locale ?? 'en'}, ${w.mail?.to ?? null}::text, ${JSON.stringify(w.mail?.payload ?? {})}::jsonb, ${w.mail?.runId ?? null}::uuid
       WHERE ${w.mail?.to ?? null}::text IS NOT NULL)
     INSERT INTO ${AUDIT_COLUMNS} VALUES ${audit('reset_requested', 'accepted')}, ${audit('reset_code_sent', w.sendOutcome)}`.execute(db);
 }

@@ -16,7 +16,7 @@ import type { PasswordResetStore } from './password-reset-store.ts';
 export const SENDS_PER_HOUR = 10;
 export const SECONDS_BETWEEN_SENDS = 60;
 
-export type SendOutcome = 'sent' | 'throttled' | 'no_recipient';
+export type SendOutcome = 'sent' | 'throttled' | 'no_recipient' | 'not_enabled';
 
 export interface SendContext {
   readonly store: PasswordResetStore;
@@ -25,6 +25,8 @@ export interface SendContext {
   readonly directory: Directory;
   readonly flow: Flow;
   readonly account: Account | undefined;
+  /** Whether the directory's reset scope covers the account (isResetAllowed); asked for every request alike. */
+  readonly resetAllowed: boolean;
   readonly identifierKey: string;
   readonly codeTtlSeconds: number;
   readonly flowTtlSeconds: number;
@@ -56,8 +58,8 @@ export function isThrottled(sends: { count: number; latest: Date | null }, now: 
 }
 
 /** What a send does: counted (throttle, R7's voiding, the mail) unless throttled; a code unless one stays. */
-export function planSend(input: { throttled: boolean; recipient: string | undefined; flowHasCode: boolean }): { outcome: SendOutcome; counted: boolean; issue: boolean } {
-  const outcome: SendOutcome = input.throttled ? 'throttled' : input.recipient ? 'sent' : 'no_recipient';
+export function planSend(input: { throttled: boolean; recipient: string | undefined; flowHasCode: boolean; resetAllowed: boolean }): { outcome: SendOutcome; counted: boolean; issue: boolean } {
+  const outcome: SendOutcome = input.throttled ? 'throttled' : !input.recipient ? 'no_recipient' : input.resetAllowed ? 'sent' : 'not_enabled';
   // A new flow refused by the throttle still gets a code, one nobody is sent: it behaves exactly like a
   // flow whose mail is on its way, and an earlier code in another flow keeps working.
   return { outcome, counted: !input.throttled, issue: !input.throttled || !input.flowHasCode };
@@ -69,7 +71,7 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
   const codeHmac = codeHmacOf(ctx.key, ctx.flow.id, code);
   const sends = await ctx.store.sendsSince(ctx.directory.id, ctx.identifierKey, throttleWindowStart(now));
   const recipient = recipientOf(ctx.account);
-  const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: ctx.flow.code_hmac !== null });
+  const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: ctx.flow.code_hmac !== null, resetAllowed: ctx.resetAllowed });
 
   if (plan.counted) {
     // Unknown identifiers are counted too: the throttle must not behave differently for them (R5, R12).
@@ -85,7 +87,18 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
       codeExpiresAt: new Date(now.getTime() + ctx.codeTtlSeconds * 1000),
       flowExpiresAt: new Date(now.getTime() + ctx.flowTtlSeconds * 1000),
     });
-    if (recipient && ctx.account) {
+    if (recipient && ctx.account && !ctx.resetAllowed) {
+      // Outside the groups allowed to reset: told so, and where to get help, instead of a code. The page
+      // the visitor sees is the same as for everyone (R12); only the mail says it.
+      await enqueueEmail(ctx.trx, {
+        directoryId: ctx.directory.id,
+        template: 'reset_not_enabled',
+        locale: ctx.account.locale ?? ctx.locale,
+        to: recipient,
+        payload: { displayName: ctx.account.display_name, supportContact: ctx.directory.support_contact ?? '' },
+        runId: ctx.flow.run_id,
+      });
+    } else if (recipient && ctx.account) {
       await enqueueEmail(ctx.trx, {
         directoryId: ctx.directory.id,
         template: 'reset_code',

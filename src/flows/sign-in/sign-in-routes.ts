@@ -6,6 +6,7 @@ import { clientIp, pageContext, sendPage, userAgent } from '../../http/request-c
 import type { MessageKey } from '../../i18n/i18n.ts';
 import type { Account, Directory } from '../../storage/schema.ts';
 import type { CustomerDeps } from '../customer-deps.ts';
+import { forcedChangePath } from '../forced-change/forced-change-routes.ts';
 import { renderSignInPage } from './pages/sign-in-page.ts';
 import { createSignInService } from './sign-in-service.ts';
 import { createSignInStore } from './sign-in-store.ts';
@@ -44,7 +45,9 @@ export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): 
       const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
       return sendPage(reply, renderSignInPage(ctx, deps.links, directory, { identifier: attempt.identifier, error: 'sign_in_failed' }), 400);
     }
-    return reply.code(303).header('cache-control', 'no-store').redirect(deps.links.paths.account(directory.slug), 303);
+    // An administrator asked for a new password (R23): that page comes before anything else.
+    const next = attempt.account.must_change_password ? forcedChangePath(directory.slug) : deps.links.paths.account(directory.slug);
+    return reply.code(303).header('cache-control', 'no-store').redirect(next, 303);
   });
 }
 

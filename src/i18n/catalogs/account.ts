@@ -2,6 +2,9 @@ import { defineMessages } from './define-messages.ts';
 
 export const account = defineMessages({
   en: {
+    forced_change_title: 'Choose a new password',
+    forced_change_intro: 'Your administrator asks you to choose a new password before you continue.',
+    forced_change_submit: 'Save and continue',
     account_title: 'My account',
     account_display_name: 'Display name',
     account_change_password: 'Change password',
@@ -13,6 +16,9 @@ export const account = defineMessages({
     account_sign_out: 'Sign out',
   },
   fr: {
+    forced_change_title: 'Choisissez un nouveau mot de passe',
+    forced_change_intro: 'Votre administrateur vous demande de choisir un nouveau mot de passe avant de continuer.',
+    forced_change_submit: 'Enregistrer et continuer',
     account_title: 'Mon compte',
     account_display_name: 'Nom affiché',
     account_change_password: 'Changer le mot de passe',
@@ -24,6 +30,9 @@ export const account = defineMessages({
     account_sign_out: 'Se déconnecter',
   },
   nl: {
+    forced_change_title: 'Kies een nieuw wachtwoord',
+    forced_change_intro: 'Uw beheerder vraagt u een nieuw wachtwoord te kiezen voordat u verdergaat.',
+    forced_change_submit: 'Opslaan en doorgaan',
     account_title: 'Mijn account',
     account_display_name: 'Weergavenaam',
     account_change_password: 'Wachtwoord wijzigen',

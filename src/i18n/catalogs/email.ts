@@ -3,6 +3,13 @@ import { defineMessages } from './define-messages.ts';
 // Mail text. {directory} is the directory's display name, so every message carries the company's name.
 export const email = defineMessages({
   en: {
+    email_reset_invitation_subject: '{directory}: choose a new password',
+    email_reset_invitation_intro: 'Your administrator asks you to choose a new password for your {directory} account. Open the reset page and enter your email address: a code will be sent to you here.',
+    email_reset_invitation_link: 'Reset your password',
+    email_reset_not_enabled_subject: '{directory}: password reset is not available for your account',
+    email_reset_not_enabled_intro: 'Someone asked to reset the password of your {directory} account. Your administrator has not enabled self-service password reset for your account, so no code was sent.',
+    email_reset_not_enabled_contact: 'For help signing in, contact: {contact}',
+    email_reset_not_enabled_no_contact: 'For help signing in, contact your administrator.',
     email_greeting: 'Hello,',
     email_greeting_named: 'Hello {name},',
     email_footer: 'This message was sent by {directory}. Replies to this address are not read.',
@@ -22,6 +29,13 @@ export const email = defineMessages({
     email_sign_in_link: 'Go to the sign-in page',
   },
   fr: {
+    email_reset_invitation_subject: '{directory} : choisissez un nouveau mot de passe',
+    email_reset_invitation_intro: 'Votre administrateur vous demande de choisir un nouveau mot de passe pour votre compte {directory}. Ouvrez la page de réinitialisation et saisissez votre adresse e-mail : un code vous sera envoyé ici.',
+    email_reset_invitation_link: 'Réinitialiser votre mot de passe',
+    email_reset_not_enabled_subject: '{directory} : la réinitialisation du mot de passe n’est pas disponible pour votre compte',
+    email_reset_not_enabled_intro: 'Une réinitialisation du mot de passe de votre compte {directory} a été demandée. Votre administrateur n’a pas activé la réinitialisation en libre-service pour votre compte ; aucun code n’a donc été envoyé.',
+    email_reset_not_enabled_contact: 'Pour obtenir de l’aide pour vous connecter, contactez : {contact}',
+    email_reset_not_enabled_no_contact: 'Pour obtenir de l’aide pour vous connecter, contactez votre administrateur.',
     email_greeting: 'Bonjour,',
     email_greeting_named: 'Bonjour {name},',
     email_footer: 'Ce message a été envoyé par {directory}. Les réponses à cette adresse ne sont pas lues.',
@@ -41,6 +55,13 @@ export const email = defineMessages({
     email_sign_in_link: 'Aller à la page de connexion',
   },
   nl: {
+    email_reset_invitation_subject: '{directory}: kies een nieuw wachtwoord',
+    email_reset_invitation_intro: 'Uw beheerder vraagt u een nieuw wachtwoord te kiezen voor uw {directory}-account. Open de pagina om uw wachtwoord opnieuw in te stellen en voer uw e-mailadres in: u ontvangt hier een code.',
+    email_reset_invitation_link: 'Wachtwoord opnieuw instellen',
+    email_reset_not_enabled_subject: '{directory}: wachtwoord opnieuw instellen is niet beschikbaar voor uw account',
+    email_reset_not_enabled_intro: 'Er is gevraagd het wachtwoord van uw {directory}-account opnieuw in te stellen. Uw beheerder heeft zelf uw wachtwoord opnieuw instellen niet ingeschakeld voor uw account, dus er is geen code verstuurd.',
+    email_reset_not_enabled_contact: 'Voor hulp bij het aanmelden kunt u contact opnemen met: {contact}',
+    email_reset_not_enabled_no_contact: 'Voor hulp bij het aanmelden kunt u contact opnemen met uw beheerder.',
     email_greeting: 'Hallo,',
     email_greeting_named: 'Hallo {name},',
     email_footer: 'Dit bericht is verstuurd door {directory}. Antwoorden op dit adres worden niet gelezen.',

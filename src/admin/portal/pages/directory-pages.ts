@@ -11,9 +11,9 @@ import { renderAdminPage } from '../admin-layout.ts';
 export const directoryPath = (slug: string, section = ''): string => `/admin/d/${encodeURIComponent(slug)}${section}`;
 
 export const identifierLabel = (identifier: SignInIdentifier): string => (identifier === 'email' ? m.identifierEmail : m.identifierUsername);
-export const scopeLabel = (scope: ResetScope): string => (scope === 'all' ? m.scopeAll : m.scopeNone);
+export const scopeLabel = (scope: ResetScope): string => (scope === 'all' ? m.scopeAll : scope === 'selected' ? m.scopeSelected : m.scopeNone);
 
-export type DirectorySection = 'overview' | 'password-reset' | 'applications' | 'user-flows' | 'signing-keys';
+export type DirectorySection = 'overview' | 'users' | 'groups' | 'password-reset' | 'user-flows' | 'applications' | 'signing-keys';
 
 /** The nav of a directory's pages; the current one is marked for screen readers and styling. */
 export function directoryNav(directory: Directory, current: DirectorySection): Html {
@@ -21,6 +21,8 @@ export function directoryNav(directory: Directory, current: DirectorySection): H
     html`<li><a href="${href}"${section === current ? html` aria-current="page"` : ''}>${label}</a></li>`;
   return html`<nav aria-label="${m.navLabel}" class="tabs"><ul>
 ${item('overview', directoryPath(directory.slug), m.navOverview)}
+${item('users', directoryPath(directory.slug, '/users'), m.navUsers)}
+${item('groups', directoryPath(directory.slug, '/groups'), m.navGroups)}
 ${item('password-reset', directoryPath(directory.slug, '/password-reset'), m.navPasswordReset)}
 ${item('user-flows', directoryPath(directory.slug, '/user-flows'), 'User flows')}
 ${item('applications', directoryPath(directory.slug, '/applications'), 'App registrations')}

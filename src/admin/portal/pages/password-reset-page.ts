@@ -1,4 +1,5 @@
-import { html } from '../../../http/html.ts';
+import { html, type Html } from '../../../http/html.ts';
+import type { GroupSummary } from '../../groups/group-admin.ts';
 import { csrfField } from '../../../http/layout.ts';
 import type { Directory, ResetScope } from '../../../storage/schema.ts';
 import type { SignedInAdmin } from '../../admin-session-store.ts';
@@ -10,6 +11,7 @@ export interface PasswordResetView {
   readonly admin: SignedInAdmin;
   readonly csrf: string;
   readonly directory: Directory;
+  readonly groups: readonly GroupSummary[];
   readonly saved?: boolean;
   readonly error?: string;
 }
@@ -17,7 +19,19 @@ export interface PasswordResetView {
 const CHOICES: readonly { value: ResetScope; label: string; hint: string }[] = [
   { value: 'none', label: m.scopeNone, hint: m.scopeNoneHint },
   { value: 'all', label: m.scopeAll, hint: m.scopeAllHint },
+  { value: 'selected', label: m.scopeSelected, hint: m.scopeSelectedHint },
 ];
+
+/** The group picker of "Selected": every group of the directory, ticked when its members may reset. */
+function groupPicker(view: PasswordResetView): Html {
+  const boxes = view.groups.map(
+    (g) => html`<div class="choice"><input type="checkbox" id="reset-group-${g.id}" name="reset_groups" value="${g.id}"${g.reset_allowed ? html` checked` : ''}><label for="reset-group-${g.id}">${g.name} (${g.members})</label></div>`,
+  );
+  return html`<fieldset class="stack">
+<legend>${m.resetGroupsLegend}</legend>
+${view.groups.length ? boxes : html`<p class="hint">${m.resetGroupsNone} <a href="${directoryPath(view.directory.slug, '/groups')}">${m.navGroups}</a></p>`}
+</fieldset>`;
+}
 
 export function passwordResetPage(view: PasswordResetView): string {
   const { directory } = view;
@@ -42,6 +56,7 @@ ${csrfField(view.csrf)}
 <legend>${m.passwordResetLegend}</legend>
 ${radios}
 </fieldset>
+${groupPicker(view)}
 <div class="actions"><button type="submit">${m.save}</button></div>
 </form>
 </section>`,

@@ -22,7 +22,7 @@ export function renderSignInPage(ctx: PageContext, links: Links, directory: Dire
   const byUsername = directory.sign_in_identifier === 'username';
   const path = links.paths.signIn(directory.slug);
   // The reset link follows the directory's setting on every load: turning reset off hides it at once.
-  const resetHref = view.userFlow ? view.userFlow.resetHref : directory.reset_scope === 'all' ? links.paths.reset(directory.slug) : undefined;
+  const resetHref = view.userFlow ? view.userFlow.resetHref : directory.reset_scope !== 'none' ? links.paths.reset(directory.slug) : undefined;
   const signUpHref = view.userFlow ? view.userFlow.signUpHref : links.paths.signUp(directory.slug);
   const forgot = resetHref ? html`<a href="${resetHref}">${t('sign_in_forgot')}</a>` : '';
   const signUp = signUpHref ? html`<p>${t('sign_in_no_account')} <a href="${signUpHref}">${t('sign_in_sign_up_link')}</a></p>` : '';

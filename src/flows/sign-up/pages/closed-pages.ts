@@ -11,7 +11,7 @@ import { renderSignUpFrame } from './sign-up-frame.ts';
  */
 export function renderAlreadyRegisteredPage(ctx: PageContext, links: Links, directory: Directory, view: { flowId: string; email: string }): string {
   const { t } = ctx;
-  const reset = directory.reset_scope === 'all' ? html`<a href="${links.paths.reset(directory.slug)}">${t('sign_in_forgot')}</a>` : '';
+  const reset = directory.reset_scope !== 'none' ? html`<a href="${links.paths.reset(directory.slug)}">${t('sign_in_forgot')}</a>` : '';
   const body = html`<h1>${t('sign_up_already_registered_title')}</h1>
 <p>${t('sign_up_already_registered', { email: view.email })}</p>
 <div class="actions"><a class="button" href="${links.paths.signIn(directory.slug)}">${t('sign_up_go_sign_in')}</a></div>
