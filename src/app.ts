@@ -8,9 +8,11 @@ import { createPasswordHasher } from './accounts/password-hasher.ts';
 import { createSessionStore } from './accounts/session-store.ts';
 import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
+import { createAuditRetentionJob } from './audit/audit-retention.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
+import { withMailbox } from './email/mailbox-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
 import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts';
 import { registerPasswordResetRoutes } from './flows/password-reset/password-reset-routes.ts';
@@ -59,7 +61,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     ...(config.redisUrl ? { redis: { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } } : {}),
   });
 
-  const transport = createMailTransport({ smtpUrl: config.smtpUrl, logger });
+  const transport = withMailbox(createMailTransport({ smtpUrl: config.smtpUrl, logger }), db);
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
@@ -86,11 +88,13 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerOidcRoutes(server, { directories, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows });
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits, mailboxEnabled: transport.kind === 'log' };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 
   dispatcher.start();
+  const auditRetention = createAuditRetentionJob({ db, logger });
+  auditRetention.start();
   return {
     server,
     db,
@@ -98,6 +102,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     async close() {
       await closeServer(server, config.shutdownTimeoutMs);
       await dispatcher.stop(config.shutdownTimeoutMs);
+      await auditRetention.stop();
       await limits.close();
       await transport.close();
       await db.destroy();

@@ -17,4 +17,6 @@ export interface AdminDeps {
   readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
+  /** True while no SMTP server is configured: mail is kept in the portal's mailbox instead. */
+  readonly mailboxEnabled: boolean;
 }

@@ -3,24 +3,31 @@ import type { Database } from '../storage/schema.ts';
 
 // Who did what, when, from where. Written in the same transaction as the change it records.
 
-export type AuditType =
-  | 'sign_up'
-  | 'sign_in'
-  | 'sign_out'
-  | 'lockout'
-  | 'reset_requested'
-  | 'reset_code_sent'
-  | 'reset_code_failed'
-  | 'reset_code_verified'
-  | 'reset_completed'
-  | 'password_changed'
-  | 'sessions_revoked'
-  | 'admin_sign_in'
-  | 'admin_application_registered'
-  | 'admin_application_secret_rotated'
-  | 'admin_application_deleted'
-  | 'admin_setting_changed'
-  | 'admin_created';
+/** Every type written, listed so the portal's filter offers exactly these. */
+export const AUDIT_TYPES = [
+  'sign_up',
+  'sign_in',
+  'sign_out',
+  'lockout',
+  'reset_requested',
+  'reset_code_sent',
+  'reset_code_failed',
+  'reset_code_verified',
+  'reset_completed',
+  'password_changed',
+  'sessions_revoked',
+  'admin_sign_in',
+  'admin_sign_out',
+  'admin_application_registered',
+  'admin_application_secret_rotated',
+  'admin_application_deleted',
+  'admin_setting_changed',
+  'admin_created',
+  'admin_removed',
+  'admin_audit_exported',
+] as const;
+
+export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export interface AuditEvent {
   readonly type: AuditType;

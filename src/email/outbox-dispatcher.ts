@@ -84,7 +84,7 @@ export function createOutboxDispatcher(options: {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
       const content = renderEmail({ ...message, payload }, message.directory);
-      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
+      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>`, directoryId: message.directory_id });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
       const giveUp = message.attempts >= MAX_ATTEMPTS;

@@ -4,6 +4,9 @@ import * as initial from './migrations/0001-initial.ts';
 import * as applications from './migrations/0002-applications.ts';
 import * as supportContact from './migrations/0003-support-contact.ts';
 import * as rateLimits from './migrations/0010-rate-limits.ts';
+import * as auditLog from './migrations/0030-audit-log.ts';
+import * as mailbox from './migrations/0031-mailbox.ts';
+import * as adminDirectories from './migrations/0032-admin-directories.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -22,6 +25,9 @@ const migrations: Record<string, Migration> = {
   '0002-applications': applications,
   '0003-support-contact': supportContact,
   '0010-rate-limits': rateLimits,
+  '0030-audit-log': auditLog,
+  '0031-mailbox': mailbox,
+  '0032-admin-directories': adminDirectories,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

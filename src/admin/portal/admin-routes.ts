@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
+import { registerAdministratorRoutes } from './administrator-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import { registerMailboxRoutes } from './mailbox-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
 
@@ -13,4 +16,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerSetupRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
   registerApplicationRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerMailboxRoutes(app, deps);
+  registerAdministratorRoutes(app, deps);
 }

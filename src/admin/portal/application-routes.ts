@@ -1,5 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import { createApplicationStore, type ApplicationStore } from '../../applications/application-store.ts';
+import type { Database } from '../../storage/schema.ts';
 import { MAX_REDIRECT_URIS, parseRedirectUris, redirectUriProblem } from '../../applications/redirect-uri.ts';
 import { recordAudit, type AuditType } from '../../audit/audit-log.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
@@ -32,8 +35,11 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     return sendPage(reply, applicationsPage(view), status);
   }
 
-  const audit = (request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
-    recordAudit(deps.db, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
+  const audit = (trx: Kysely<Database>, request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
+    recordAudit(trx, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
+  /** The change and its audit row commit together or not at all. */
+  const audited = <T>(work: (store: ApplicationStore, trx: Kysely<Database>) => Promise<T>): Promise<T> =>
+    deps.db.transaction().execute((trx) => work(createApplicationStore(trx), trx));
 
   app.get('/admin/d/:directory/applications', async (request, reply) => {
     const ctx = await loadDirectory(deps, request, reply);
@@ -62,10 +68,13 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     const flows = form.data.flows === undefined ? [] : [form.data.flows].flat();
     if (flows.some((f) => !known.has(f))) return refuse(m.invalidFlows);
 
-    const { application, clientSecret } = await deps.applications.create(ctx.directory.id, {
-      displayName: form.data.display_name, redirectUris: uris, clientType: form.data.client_type, allowedUserFlows: flows,
+    const { application, clientSecret } = await audited(async (store, trx) => {
+      const created = await store.create(ctx.directory.id, {
+        displayName: form.data.display_name, redirectUris: uris, clientType: form.data.client_type, allowedUserFlows: flows,
+      });
+      await audit(trx, request, ctx, 'admin_application_registered', { applicationId: created.application.id, clientId: created.application.client_id });
+      return created;
     });
-    await audit(request, ctx, 'admin_application_registered', { applicationId: application.id, clientId: application.client_id });
     return page(request, reply, ctx, { notice: m.registered, ...(clientSecret ? { secret: { applicationId: application.id, value: clientSecret } } : {}) });
   });
 
@@ -73,9 +82,12 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     const ctx = await loadDirectory(deps, request, reply);
     if (!isDirectoryLoaded(ctx)) return ctx;
     const id = (request.params as { id: string }).id;
-    const secret = ID.test(id) ? await deps.applications.rotateSecret(ctx.directory.id, id) : undefined;
+    const secret = !ID.test(id) ? undefined : await audited(async (store, trx) => {
+      const rotated = await store.rotateSecret(ctx.directory.id, id);
+      if (rotated) await audit(trx, request, ctx, 'admin_application_secret_rotated', { applicationId: id });
+      return rotated;
+    });
     if (!secret) return seeOther(reply, directoryPath(ctx.directory.slug, '/applications'));
-    await audit(request, ctx, 'admin_application_secret_rotated', { applicationId: id });
     return page(request, reply, ctx, { secret: { applicationId: id, value: secret } });
   });
 
@@ -83,8 +95,10 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     const ctx = await loadDirectory(deps, request, reply);
     if (!isDirectoryLoaded(ctx)) return ctx;
     const id = (request.params as { id: string }).id;
-    if (ID.test(id) && (await deps.applications.remove(ctx.directory.id, id))) {
-      await audit(request, ctx, 'admin_application_deleted', { applicationId: id });
+    if (ID.test(id)) {
+      await audited(async (store, trx) => {
+        if (await store.remove(ctx.directory.id, id)) await audit(trx, request, ctx, 'admin_application_deleted', { applicationId: id });
+      });
     }
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/applications')}?done=removed`);
   });
