@@ -91,7 +91,7 @@ describe('browser: audit log, mailbox and administrators', () => {
 
     const href = await admin.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     assert.ok(href?.includes('type=reset_code_verified') && href.includes('format=csv'), href ?? '');
-    const response = await admin.request.get(new URL(href, lk.baseUrl).href);
+    const response = await admin.request.get(new URL(href ?? '', lk.baseUrl).href);
     assert.equal(response.status(), 200);
     const lines = (await response.text()).trimEnd().split('\r\n');
     assert.equal(lines.length, 2);
