@@ -8,9 +8,11 @@ import { createPasswordHasher } from './accounts/password-hasher.ts';
 import { createSessionStore } from './accounts/session-store.ts';
 import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
+import { createAuditRetentionJob } from './audit/audit-retention.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
+import { withMailbox } from './email/mailbox-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
 import { registerForcedChangeRoutes } from './flows/forced-change/forced-change-routes.ts';
 import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts';
@@ -66,7 +68,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     ...(config.redisUrl ? { redis: { url: config.redisUrl, keyPrefix: config.redisKeyPrefix } } : {}),
   });
 
-  const transport = createMailTransport({ smtpUrl: config.smtpUrl, logger });
+  const transport = withMailbox(createMailTransport({ smtpUrl: config.smtpUrl, logger }), db);
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
@@ -103,6 +105,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const admin = {
     db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key,
     settings: { passwordMinLength: config.passwordMinLength }, mailQueued: () => dispatcher.nudge(),
+    mailboxEnabled: transport.kind === 'log',
   };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
@@ -110,6 +113,8 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const sweeper = createExpiredRowsSweeper({ db, logger });
   dispatcher.start();
   sweeper.start();
+  const auditRetention = createAuditRetentionJob({ db, logger });
+  auditRetention.start();
   return {
     server,
     db,
@@ -119,6 +124,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
       await closeServer(server, config.shutdownTimeoutMs);
       await dispatcher.stop(config.shutdownTimeoutMs);
       await sweeper.stop();
+      await auditRetention.stop();
       await limits.close();
       await transport.close();
       await db.destroy();

@@ -28,4 +28,6 @@ export interface AdminDeps {
   readonly settings: { readonly passwordMinLength: number };
   /** Wakes the mail dispatcher after a transaction that queued mail commits. */
   readonly mailQueued: () => void;
+  /** True while no SMTP server is configured: mail is kept in the portal's mailbox instead. */
+  readonly mailboxEnabled: boolean;
 }

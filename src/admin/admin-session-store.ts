@@ -11,6 +11,9 @@ export const ADMIN_SESSION_SECONDS = 8 * 3600;
 export interface SignedInAdmin {
   readonly adminId: string;
   readonly email: string;
+  /** False: only `directoryIds` may be seen or opened (admin-guard.ts enforces it). */
+  readonly allDirectories: boolean;
+  readonly directoryIds: readonly string[];
 }
 
 /** Starts a new session and returns the cookie value; a fresh value on every sign-in (SE2). */
@@ -32,11 +35,15 @@ export async function findAdminSession(db: Kysely<Database>, token: string | und
   const row = await db
     .selectFrom('admin_sessions')
     .innerJoin('admins', 'admins.id', 'admin_sessions.admin_id')
-    .select(['admins.id as adminId', 'admins.email as email'])
+    .select(['admins.id as adminId', 'admins.email as email', 'admins.all_directories as allDirectories'])
     .where('admin_sessions.id_hash', '=', sha256(token))
     .where('admin_sessions.expires_at', '>', new Date())
     .executeTakeFirst();
-  return row;
+  if (!row) return undefined;
+  const directories = row.allDirectories
+    ? []
+    : await db.selectFrom('admin_directories').select('directory_id').where('admin_id', '=', row.adminId).execute();
+  return { ...row, directoryIds: directories.map((d) => d.directory_id) };
 }
 
 /** Server-side sign-out: the row goes, so a replayed cookie finds nothing (SE5). */

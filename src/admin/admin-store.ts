@@ -13,7 +13,7 @@ export type CreateAdminFailure = { ok: false; reason: 'invalid_email' | 'weak_pa
 export type CreateAdminResult = { ok: true; id: string } | CreateAdminFailure;
 
 /** How an administrator came to exist, kept in the audit row. */
-export type AdminOrigin = 'cli' | 'environment' | 'setup_link';
+export type AdminOrigin = 'cli' | 'environment' | 'setup_link' | 'portal';
 
 export interface PreparedAdmin {
   readonly email: string;
@@ -37,7 +37,7 @@ export async function prepareAdmin(hasher: PasswordHasher, email: string, passwo
 }
 
 /** Inserts a prepared administrator and its audit row; the unique index, not a prior read, settles duplicates. */
-export async function insertAdmin(executor: Kysely<Database>, admin: PreparedAdmin, origin: AdminOrigin): Promise<CreateAdminResult> {
+export async function insertAdmin(executor: Kysely<Database>, admin: PreparedAdmin, origin: AdminOrigin, by?: AdminActor): Promise<CreateAdminResult> {
   const row = await executor
     .insertInto('admins')
     .values({ email: admin.email, email_canonical: admin.emailCanonical, password_hash: admin.passwordHash })
@@ -45,8 +45,18 @@ export async function insertAdmin(executor: Kysely<Database>, admin: PreparedAdm
     .returning('id')
     .executeTakeFirst();
   if (!row) return { ok: false, reason: 'duplicate_email', message: adminText('duplicateEmail') };
-  await recordAudit(executor, { type: 'admin_created', outcome: 'success', adminId: row.id, detail: { origin } });
+  await recordAudit(executor, {
+    type: 'admin_created', outcome: 'success', adminId: by?.adminId ?? row.id, ip: by?.ip ?? null, userAgent: by?.userAgent ?? null,
+    detail: by ? { origin, createdAdminId: row.id, email: admin.email } : { origin },
+  });
   return { ok: true, id: row.id };
+}
+
+/** The administrator acting in the portal, for the audit rows of what they change. */
+export interface AdminActor {
+  readonly adminId: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
 }
 
 export async function createAdmin(db: Kysely<Database>, hasher: PasswordHasher, email: string, password: string, origin: AdminOrigin = 'cli'): Promise<CreateAdminResult> {

@@ -3,43 +3,50 @@ import type { Database } from '../storage/schema.ts';
 
 // Who did what, when, from where. Written in the same transaction as the change it records.
 
-export type AuditType =
-  | 'sign_up'
-  | 'sign_in'
-  | 'sign_out'
-  | 'lockout'
-  | 'reset_requested'
-  | 'reset_code_sent'
-  | 'reset_code_failed'
-  | 'reset_code_verified'
-  | 'reset_completed'
-  | 'password_changed'
-  | 'sessions_revoked'
-  | 'admin_sign_in'
-  | 'admin_application_registered'
-  | 'admin_application_secret_rotated'
-  | 'admin_application_deleted'
-  | 'admin_application_changed'
-  | 'admin_user_flow_created'
-  | 'admin_user_flow_changed'
-  | 'admin_user_flow_deleted'
-  | 'admin_signing_key_rotated'
-  | 'admin_flow_run_started'
-  | 'admin_setting_changed'
-  | 'admin_created'
-  | 'admin_user_created'
-  | 'admin_user_updated'
-  | 'admin_user_blocked'
-  | 'admin_user_unblocked'
-  | 'admin_user_deleted'
-  | 'admin_user_reset_email_sent'
-  | 'admin_user_password_change_forced'
-  | 'admin_group_created'
-  | 'admin_group_renamed'
-  | 'admin_group_deleted'
-  | 'admin_group_member_added'
-  | 'admin_group_member_removed'
-  | 'forced_password_changed';
+/** Every type written, listed so the portal's filter offers exactly these. */
+export const AUDIT_TYPES = [
+  'sign_up',
+  'sign_in',
+  'sign_out',
+  'lockout',
+  'reset_requested',
+  'reset_code_sent',
+  'reset_code_failed',
+  'reset_code_verified',
+  'reset_completed',
+  'password_changed',
+  'sessions_revoked',
+  'admin_sign_in',
+  'admin_sign_out',
+  'admin_application_registered',
+  'admin_application_secret_rotated',
+  'admin_application_deleted',
+  'admin_setting_changed',
+  'admin_created',
+  'admin_removed',
+  'admin_audit_exported',
+  'admin_application_changed',
+  'admin_user_flow_created',
+  'admin_user_flow_changed',
+  'admin_user_flow_deleted',
+  'admin_signing_key_rotated',
+  'admin_flow_run_started',
+  'admin_user_created',
+  'admin_user_updated',
+  'admin_user_blocked',
+  'admin_user_unblocked',
+  'admin_user_deleted',
+  'admin_user_reset_email_sent',
+  'admin_user_password_change_forced',
+  'admin_group_created',
+  'admin_group_renamed',
+  'admin_group_deleted',
+  'admin_group_member_added',
+  'admin_group_member_removed',
+  'forced_password_changed',
+] as const;
+
+export type AuditType = (typeof AUDIT_TYPES)[number];
 
 export interface AuditEvent {
   readonly type: AuditType;

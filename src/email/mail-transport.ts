@@ -9,6 +9,8 @@ export interface RenderedEmail {
   readonly html: string;
   /** Stable per outbox row, so a message delivered twice after a crash is recognisably one message. */
   readonly messageId: string;
+  /** The directory the mail belongs to: which administrators may read it in the trial mailbox. */
+  readonly directoryId?: string;
 }
 
 /** Where rendered mail goes: SMTP, or the log when no SMTP server is configured. */

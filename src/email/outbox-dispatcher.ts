@@ -97,7 +97,7 @@ export function createOutboxDispatcher(options: {
       if (message.run_id && options.runInbox) {
         await options.runInbox.keepMessage({ runId: message.run_id, outboxId: message.id, to: message.to_address, template: message.template, subject: content.subject, text: content.text });
       }
-      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
+      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>`, directoryId: message.directory_id });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
       const giveUp = message.attempts >= MAX_ATTEMPTS;

@@ -6,6 +6,9 @@ import * as supportContact from './migrations/0003-support-contact.ts';
 import * as rateLimits from './migrations/0010-rate-limits.ts';
 import * as runNow from './migrations/0011-run-now.ts';
 import * as usersAndGroups from './migrations/0020-users-and-groups.ts';
+import * as auditLog from './migrations/0030-audit-log.ts';
+import * as mailbox from './migrations/0031-mailbox.ts';
+import * as adminDirectories from './migrations/0032-admin-directories.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -28,6 +31,9 @@ const migrations: Record<string, Migration> = {
   '0010-rate-limits': rateLimits,
   '0011-run-now': runNow,
   '0020-users-and-groups': usersAndGroups,
+  '0030-audit-log': auditLog,
+  '0031-mailbox': mailbox,
+  '0032-admin-directories': adminDirectories,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

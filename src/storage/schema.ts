@@ -152,6 +152,29 @@ export interface AdminsTable {
   email_canonical: string;
   email: string;
   password_hash: string;
+  /** False: the administrator sees only the directories listed in admin_directories. */
+  all_directories: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface AdminDirectoriesTable {
+  admin_id: string;
+  directory_id: string;
+}
+
+export interface InstallationSettingsTable {
+  name: string;
+  value: ColumnType<unknown, string, string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MailboxTable {
+  id: Generated<string>;
+  directory_id: string | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
   created_at: CreatedAt;
 }
 
@@ -291,6 +314,9 @@ export interface Database {
   rate_limits: RateLimitsTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
+  admin_directories: AdminDirectoriesTable;
+  installation_settings: InstallationSettingsTable;
+  mailbox: MailboxTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;

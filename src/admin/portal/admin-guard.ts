@@ -69,11 +69,33 @@ export async function loadDirectory(deps: AdminDeps, request: FastifyRequest, re
   if (!directory) {
     return sendPage(reply, problemPage({ title: m.notFoundTitle, message: m.directoryNotFound, csrf: reply.generateCsrf(), admin }), 404);
   }
+  // Here, so that every directory route, present and future, is covered by the one check.
+  if (!canSeeDirectory(admin, directory.id)) return forbiddenPage(reply, admin, m.directoryForbidden);
   return { admin, directory };
 }
 
 /** Ids in portal URLs are UUIDs; anything else is refused before it reaches PostgreSQL's uuid type. */
 export const isUuid = (value: unknown): value is string =>
   typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+export const canSeeDirectory = (admin: SignedInAdmin, directoryId: string): boolean => admin.allDirectories || admin.directoryIds.includes(directoryId);
+
+export function forbiddenPage(reply: FastifyReply, admin: SignedInAdmin, message: string): FastifyReply {
+  return sendPage(reply, problemPage({ title: m.forbiddenTitle, message, csrf: reply.generateCsrf(), admin }), 403);
+}
+
+/** For installation-wide pages (administrators, settings): the signed-in administrator if they have every directory. */
+export async function loadFullAdmin(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply): Promise<SignedInAdmin | FastifyReply> {
+  const admin = await currentAdmin(deps, request);
+  if (!admin) return toSignIn(reply, request);
+  if (!admin.allDirectories) return forbiddenPage(reply, admin, m.fullAdminOnly);
+  return admin;
+}
+
+/** For pages every administrator may open, showing only what their directories allow. */
+export async function loadAdmin(deps: AdminDeps, request: FastifyRequest, reply: FastifyReply): Promise<SignedInAdmin | FastifyReply> {
+  return (await currentAdmin(deps, request)) ?? toSignIn(reply, request);
+}
+
+export const isAdmin = (value: SignedInAdmin | FastifyReply): value is SignedInAdmin => 'adminId' in value;
 
 export const isDirectoryLoaded = (value: DirectoryContext | FastifyReply): value is DirectoryContext => 'directory' in value;

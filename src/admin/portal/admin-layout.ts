@@ -14,6 +14,14 @@ export interface AdminFrame {
   readonly breadcrumbs?: readonly { readonly label: string; readonly href?: string }[];
 }
 
+/** What every signed-in page view carries: who, the CSRF token, and a notice or an error to show. */
+export interface SignedInView {
+  readonly admin: SignedInAdmin;
+  readonly csrf: string;
+  readonly notice?: string;
+  readonly error?: string;
+}
+
 function topBar(frame: AdminFrame): Html {
   const account = frame.admin
     ? html`<div class="account">
@@ -21,7 +29,18 @@ function topBar(frame: AdminFrame): Html {
 <form method="post" action="/admin/signout">${csrfField(frame.csrf)}<button type="submit" class="quiet">${m.signOut}</button></form>
 </div>`
     : html``;
-  return html`<header class="topbar"><a class="product" href="/admin">${m.product}</a>${account}</header>`;
+  return html`<header class="topbar"><a class="product" href="/admin">${m.product}</a>${frame.admin ? portalNav(frame.admin) : ''}${account}</header>`;
+}
+
+/** The installation-wide pages; Administrators only for those who may manage them. */
+function portalNav(admin: SignedInAdmin): Html {
+  const links = [
+    { href: '/admin', label: m.navDirectories },
+    { href: '/admin/audit', label: m.navAudit },
+    { href: '/admin/mailbox', label: m.navMailbox },
+    ...(admin.allDirectories ? [{ href: '/admin/administrators', label: m.navAdministrators }] : []),
+  ];
+  return html`<nav class="portal-nav" aria-label="${m.navMain}"><ul>${links.map((l) => html`<li><a href="${l.href}">${l.label}</a></li>`)}</ul></nav>`;
 }
 
 function breadcrumbs(frame: AdminFrame): Html {

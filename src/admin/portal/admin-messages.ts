@@ -70,6 +70,15 @@ export const adminMessages = {
   notFoundTitle: 'Not found',
   directoryNotFound: 'There is no directory with this name.',
   backToDirectories: 'Back to directories',
+  forbiddenTitle: 'Not allowed',
+  directoryForbidden: 'Your administrator account does not have access to this directory.',
+  fullAdminOnly: 'Only administrators with access to every directory can open this page.',
+
+  navMain: 'Portal',
+  navDirectories: 'Directories',
+  navAudit: 'Audit log',
+  navMailbox: 'Mailbox',
+  navAdministrators: 'Administrators',
 
   invalidEmail: 'Enter a valid email address, such as admin@example.com.',
   duplicateEmail: 'An administrator with this email address already exists.',

@@ -1,7 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
+import { registerAdministratorRoutes } from './administrator-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
+import { registerAuditRoutes } from './audit-routes.ts';
+import { registerMailboxRoutes } from './mailbox-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerRunNowRoutes } from './run-now-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
@@ -23,4 +26,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerSigningKeyRoutes(app, deps);
   registerUserRoutes(app, deps);
   registerGroupRoutes(app, deps);
+  registerAuditRoutes(app, deps);
+  registerMailboxRoutes(app, deps);
+  registerAdministratorRoutes(app, deps);
 }

@@ -6,7 +6,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { endAdminSession, startAdminSession } from '../admin-session-store.ts';
 import { findAdminByEmail } from '../admin-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
-import { clearSessionCookie, parseForm, safeNext, seeOther, sessionToken, setSessionCookie } from './admin-guard.ts';
+import { clearSessionCookie, currentAdmin, parseForm, safeNext, seeOther, sessionToken, setSessionCookie } from './admin-guard.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { signInPage } from './pages/sign-in-page.ts';
 
@@ -60,7 +60,11 @@ export function registerAdminSessionRoutes(app: FastifyInstance, deps: AdminDeps
   app.post('/admin/signin', (request, reply) => signIn(deps, request, reply));
 
   app.post('/admin/signout', async (request, reply) => {
-    await endAdminSession(deps.db, sessionToken(deps, request));
+    const admin = await currentAdmin(deps, request);
+    await deps.db.transaction().execute(async (trx) => {
+      await endAdminSession(trx, sessionToken(deps, request));
+      if (admin) await recordAudit(trx, { type: 'admin_sign_out', outcome: 'success', adminId: admin.adminId, ip: clientIp(request), userAgent: userAgent(request) });
+    });
     clearSessionCookie(deps, reply);
     return seeOther(reply, '/admin');
   });

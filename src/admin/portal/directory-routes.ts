@@ -9,7 +9,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { createGroupAdmin } from '../groups/group-admin.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
-import { currentAdmin, isDirectoryLoaded, loadDirectory, parseForm, safeNext, seeOther } from './admin-guard.ts';
+import { canSeeDirectory, currentAdmin, isDirectoryLoaded, loadDirectory, parseForm, safeNext, seeOther } from './admin-guard.ts';
 import { directoryListPage, directoryOverviewPage, directoryPath } from './pages/directory-pages.ts';
 import { passwordResetPage } from './pages/password-reset-page.ts';
 import { signInPage } from './pages/sign-in-page.ts';
@@ -60,7 +60,8 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: AdminDeps): 
       const next = safeNext((request.query as { next?: unknown }).next);
       return sendPage(reply, signInPage({ csrf, ...(next ? { next } : {}) }));
     }
-    return sendPage(reply, directoryListPage(admin, csrf, await deps.directories.list()));
+    const visible = (await deps.directories.list()).filter((d) => canSeeDirectory(admin, d.id));
+    return sendPage(reply, directoryListPage(admin, csrf, visible));
   });
 
   app.get('/admin/d/:directory', async (request, reply) => {
