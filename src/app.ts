@@ -9,6 +9,8 @@ import { createSessionStore } from './accounts/session-store.ts';
 import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
+import { registerBrandingAssetRoutes } from './directories/branding-asset-routes.ts';
+import { createBrandingStore } from './directories/branding-store.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
@@ -63,7 +65,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
-  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key });
+  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, links });
 
   const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}) });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
@@ -81,12 +83,14 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerSignUpRoutes(server, customer);
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
+  const branding = createBrandingStore(db);
+  registerBrandingAssetRoutes(server, { branding });
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
   registerOidcRoutes(server, { directories, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows });
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits, branding };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { ApplicationStore } from '../applications/application-store.ts';
 import type { UserFlowStore } from '../applications/user-flow-store.ts';
+import type { BrandingStore } from '../directories/branding-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
@@ -17,4 +18,5 @@ export interface AdminDeps {
   readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
+  readonly branding: BrandingStore;
 }

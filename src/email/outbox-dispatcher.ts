@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { openCode } from './sealed-code.ts';
+import type { Links } from '../http/links.ts';
+import { brandingForEmail } from './templates/email-branding.ts';
 import { renderEmail } from './templates/render-email.ts';
 
 // Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
@@ -38,6 +40,8 @@ export function createOutboxDispatcher(options: {
   from: string;
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
+  /** PUBLIC_URL links, for the directory's logo in mail. */
+  links: Links;
   pollMs?: number;
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
@@ -83,7 +87,7 @@ export function createOutboxDispatcher(options: {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
-      const content = renderEmail({ ...message, payload }, message.directory);
+      const content = renderEmail({ ...message, payload }, message.directory, brandingForEmail(message.directory, options.links));
       await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);

@@ -10,7 +10,7 @@ export type SignInIdentifier = 'email' | 'username';
 export type ResetScope = 'none' | 'all';
 export type Locale = 'en' | 'fr' | 'nl';
 
-export interface DirectoriesTable {
+export interface DirectoriesTable extends DirectoryBrandingColumns {
   id: Generated<string>;
   slug: string;
   display_name: string;
@@ -225,6 +225,32 @@ export interface FlowRunsTable {
   expires_at: Timestamp;
 }
 
+export type BrandLayout = 'classic' | 'split';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** A directory's look (migration 0040); null means Latchkey's default. Images are branding_images.sha256. */
+export interface DirectoryBrandingColumns {
+  brand_layout: ColumnType<BrandLayout, BrandLayout | undefined, BrandLayout>;
+  /** #rrggbb, lower case. */
+  brand_primary_color: Nullable<string>;
+  brand_background_color: Nullable<string>;
+  brand_sign_in_text: Nullable<string>;
+  brand_logo: Nullable<string>;
+  brand_background: Nullable<string>;
+  brand_favicon: Nullable<string>;
+}
+
+/** An uploaded branding image, checked on the way in (type by magic bytes, size, dimensions). */
+export interface BrandingImagesTable {
+  directory_id: string;
+  sha256: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: CreatedAt;
+}
+
 /** A rate-limit counter: `points` taken in the fixed window that ends at `expires_at`. */
 export interface RateLimitsTable {
   key: string;
@@ -250,6 +276,7 @@ export interface Database {
   signing_keys: SigningKeysTable;
   flow_runs: FlowRunsTable;
   rate_limits: RateLimitsTable;
+  branding_images: BrandingImagesTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;

@@ -3,6 +3,7 @@ import { csrfField, errorBox, renderPage } from '../../http/layout.ts';
 import type { PageContext } from '../../http/request-context.ts';
 import type { MessageKey } from '../../i18n/i18n.ts';
 import type { Directory } from '../../storage/schema.ts';
+import { pageBrand } from '../../http/page-brand.ts';
 
 /** The profile-editing user flow's one page: what the customer may change about themselves. */
 export function profilePage(ctx: PageContext, directory: Directory, view: { action: string; displayName: string; error?: MessageKey }): string {
@@ -15,5 +16,5 @@ ${csrfField(ctx.csrf)}
 <input type="text" id="display_name" name="display_name" value="${view.displayName}" autocomplete="name" required maxlength="100">
 <div class="actions"><button type="submit">${t('profile_edit_save')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: directory.display_name }, body);
+  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: pageBrand(directory) }, body);
 }
