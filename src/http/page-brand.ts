@@ -53,7 +53,8 @@ export function themeCss(query: Readonly<Record<string, unknown>>): string {
     ...(background ? [`--bg:#${background}`] : []),
   ];
   // Relative to this stylesheet, which lives beside the images.
-  return [variables.length ? `:root{${variables.join(';')}}` : '', image ? `.backdrop{background-image:url("${image}")}` : ''].join('\n');
+  const rules = [...(variables.length ? [`:root{${variables.join(';')}}`] : []), ...(image ? [`.backdrop{background-image:url("${image}")}`] : [])];
+  return rules.join('\n');
 }
 
 export function pageBrand(directory: Directory): PageBrand {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
+import { registerBrandingRoutes } from './branding-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
 
@@ -13,4 +14,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerSetupRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
   registerApplicationRoutes(app, deps);
+  registerBrandingRoutes(app, deps);
 }

@@ -81,7 +81,7 @@ function blockHtml(b: Block, color: string): Html {
     case 'p':
       return html`<p style="margin:0 0 16px">${b.text}</p>`;
     case 'code':
-      return html`<p style="margin:0 0 6px;color:#5b6570">${b.label}</p><p style="margin:0 0 20px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:6px">${b.code}</p>`;
+      return html`<p style="margin:0 0 6px;color:#5b6570">${b.label}</p><p style="margin:0 0 20px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:6px;color:${color}">${b.code}</p>`;
     case 'link':
       return html`<p style="margin:0 0 16px"><a href="${b.url}" style="color:${color}">${b.label}</a></p>`;
   }
