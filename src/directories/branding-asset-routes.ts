@@ -27,6 +27,8 @@ export function registerBrandingAssetRoutes(app: FastifyInstance, deps: { brandi
       .header('cache-control', IMMUTABLE)
       .header('x-content-type-options', 'nosniff')
       .header('content-disposition', 'inline')
+      // The logo is shown by webmail on other origins; helmet's same-origin default would block it there.
+      .header('cross-origin-resource-policy', 'cross-origin')
       .send(image.bytes);
   });
 }

@@ -131,6 +131,7 @@ describe('admin portal: company branding', () => {
     assert.equal(image.status, 200);
     assert.equal(image.headers.get('content-type'), 'image/png');
     assert.equal(image.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(image.headers.get('cross-origin-resource-policy'), 'cross-origin', 'webmail on another origin may show the logo');
     assert.match(image.headers.get('cache-control') ?? '', /max-age=31536000, immutable/);
     assert.deepEqual(Buffer.from(await image.arrayBuffer()), logo);
     assert.equal((await fetch(`${lk.baseUrl}/d/default/branding/${'0'.repeat(64)}`)).status, 404);
