@@ -30,4 +30,44 @@ for (const section of document.querySelectorAll('[data-refresh-url]')) {
     current.replaceWith(next);
     current = next;
   }, 3000);
+// Company branding page: the preview follows colours and text as they are typed (CSS variables set
+// through the CSSOM, which the CSP allows); a new image, a removal or another layout re-posts the form
+// into the preview. Without this script the "Preview" button does the same on demand.
+const brandingPreview = document.querySelector('iframe[data-branding-preview]');
+const brandingForm = document.querySelector('form[data-branding-form]');
+if (brandingPreview && brandingForm) {
+  const textOn = (hex) => {
+    const channel = (i) => {
+      const c = Number.parseInt(hex.slice(1 + i * 2, 3 + i * 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2) > 0.179 ? '#1b1f24' : '#ffffff';
+  };
+  const apply = (field) => {
+    const doc = brandingPreview.contentDocument;
+    if (!doc) return;
+    const variable = field.dataset.previewVar;
+    if (variable) {
+      doc.documentElement.style.setProperty(variable, field.value);
+      if (variable === '--primary') {
+        doc.documentElement.style.setProperty('--primary-dark', `color-mix(in srgb, ${field.value} 80%, #000)`);
+        doc.documentElement.style.setProperty('--on-primary', textOn(field.value));
+      }
+    } else if (field.hasAttribute('data-preview-text')) {
+      let paragraph = doc.querySelector('.brand-text');
+      if (!paragraph) {
+        paragraph = doc.createElement('p');
+        paragraph.className = 'brand-text';
+        doc.querySelector('h1')?.after(paragraph);
+      }
+      paragraph.textContent = field.value.trim();
+    }
+  };
+  brandingForm.addEventListener('input', (event) => apply(event.target));
+  brandingForm.addEventListener('change', (event) => {
+    const field = event.target;
+    if (field.type === 'file' || field.type === 'checkbox' || field.name === 'layout') {
+      brandingForm.querySelector('[data-preview-submit]')?.click();
+    }
+  });
 }

@@ -10,6 +10,8 @@ import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
 import { createAuditRetentionJob } from './audit/audit-retention.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
+import { registerBrandingAssetRoutes } from './directories/branding-asset-routes.ts';
+import { createBrandingStore } from './directories/branding-store.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { withMailbox } from './email/mailbox-transport.ts';
@@ -74,7 +76,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   }
   const metrics = createMetrics({ db, hashing: () => hasher.stats() });
   const dispatcher = createOutboxDispatcher({
-    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs,
+    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs, links,
   });
 
   const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), ...hooks });
@@ -97,6 +99,8 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerPasswordResetRoutes(server, customer);
   registerMyAccountRoutes(server, customer);
   registerForcedChangeRoutes(server, customer);
+  const branding = createBrandingStore(db);
+  registerBrandingAssetRoutes(server, { branding });
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
   registerOidcRoutes(server, { directories, providers });
@@ -105,7 +109,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const admin = {
     db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key,
     settings: { passwordMinLength: config.passwordMinLength }, mailQueued: () => dispatcher.nudge(),
-    mailboxEnabled: transport.kind === 'log',
+    mailboxEnabled: transport.kind === 'log', branding,
   };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { ApplicationStore } from '../applications/application-store.ts';
 import type { UserFlowStore } from '../applications/user-flow-store.ts';
+import type { BrandingStore } from '../directories/branding-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
@@ -30,4 +31,5 @@ export interface AdminDeps {
   readonly mailQueued: () => void;
   /** True while no SMTP server is configured: mail is kept in the portal's mailbox instead. */
   readonly mailboxEnabled: boolean;
+  readonly branding: BrandingStore;
 }

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Database, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { openCode } from './sealed-code.ts';
+import type { Links } from '../http/links.ts';
+import { brandingForEmail } from './templates/email-branding.ts';
 import { renderEmail, type MailDirectory } from './templates/render-email.ts';
 
 // Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
@@ -38,6 +40,8 @@ export function createOutboxDispatcher(options: {
   from: string;
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
+  /** PUBLIC_URL links, for the directory's logo in mail. */
+  links: Links;
   pollMs?: number;
   /** Where a "Run now" run's messages are copied as rendered: its test inbox. */
   runInbox?: { keepMessage(message: { runId: string; outboxId: string; to: string; template: string; subject: string; text: string }): Promise<void> };
@@ -79,12 +83,18 @@ export function createOutboxDispatcher(options: {
       .selectFrom('claimed')
       .innerJoin('directories', 'directories.id', 'claimed.directory_id')
       .selectAll('claimed')
-      .select(['directories.display_name as directory_display_name', 'directories.default_locale as directory_default_locale'])
+      .select([
+        'directories.display_name as directory_display_name', 'directories.default_locale as directory_default_locale', 'directories.slug as directory_slug',
+        'directories.support_contact as directory_support_contact', 'directories.brand_logo as directory_brand_logo', 'directories.brand_primary_color as directory_brand_primary_color',
+      ])
       .execute();
     for (const m of claimed) held.add(m.id);
-    return claimed.map(({ directory_display_name, directory_default_locale, ...m }) => ({
+    return claimed.map(({ directory_display_name, directory_default_locale, directory_slug, directory_support_contact, directory_brand_logo, directory_brand_primary_color, ...m }) => ({
       ...m,
-      directory: { display_name: directory_display_name, default_locale: directory_default_locale },
+      directory: {
+        display_name: directory_display_name, default_locale: directory_default_locale, slug: directory_slug,
+        support_contact: directory_support_contact, brand_logo: directory_brand_logo, brand_primary_color: directory_brand_primary_color,
+      },
     }));
   }
 
@@ -92,7 +102,7 @@ export function createOutboxDispatcher(options: {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
-      const content = renderEmail({ ...message, payload }, message.directory);
+      const content = renderEmail({ ...message, payload }, message.directory, brandingForEmail(message.directory, options.links));
       // Copied before sending, so a run's inbox shows the message even while SMTP is down.
       if (message.run_id && options.runInbox) {
         await options.runInbox.keepMessage({ runId: message.run_id, outboxId: message.id, to: message.to_address, template: message.template, subject: content.subject, text: content.text });

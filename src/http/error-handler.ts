@@ -4,6 +4,7 @@ import { renderPage } from './layout.ts';
 import { LatchkeyError } from './latchkey-error.ts';
 import { isMessageKey, negotiateLocale, translator } from '../i18n/i18n.ts';
 import { sendPage } from './request-context.ts';
+import { LATCHKEY_BRAND } from './page-brand.ts';
 
 // The one place an error becomes a response. Customers get a plain page in their language with a way
 // back; nothing internal leaks. User input never yields a 5xx: anything Fastify rejects while parsing
@@ -37,7 +38,7 @@ export function renderError(error: unknown, request: FastifyRequest, reply: Fast
   if (problem.retryAfterSeconds !== undefined) reply.header('retry-after', String(problem.retryAfterSeconds));
   else if (problem.status === 503) reply.header('retry-after', '5');
   const body = renderPage(
-    { locale, title: t('error_title'), brand: 'Latchkey' },
+    { locale, title: t('error_title'), brand: LATCHKEY_BRAND },
     html`<h1>${t('error_title')}</h1><p class="error" role="alert" data-error-code="${problem.code}">${message}</p><p><a href="javascript:history.back()">${t('error_back')}</a></p>`,
   );
   return sendPage(reply, body, problem.status);

@@ -1,20 +1,39 @@
 import { html, type Html } from './html.ts';
 import { LOCALES, translator, type Translate } from '../i18n/i18n.ts';
 import type { Locale } from '../storage/schema.ts';
+import type { PageBrand } from './page-brand.ts';
 
-// The frame every customer page shares: the directory's name as the brand, the page, a language
-// switcher and nothing from another origin (R15).
+// The frame every customer page shares: the directory's branding (logo, colours, layout, favicon), the
+// page, a language switcher and a footer with the support contact, and nothing from another origin
+// (R15): every image and stylesheet is served by Latchkey itself.
 
 export interface PageFrame {
   readonly locale: Locale;
   readonly title: string;
-  readonly brand: string;
+  readonly brand: PageBrand;
   /** The current path without query, so the language links keep the customer on the same page. */
   readonly path?: string;
 }
 
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const WEB = /^https?:\/\/[^\s<>"]+$/;
+
+/** An address becomes a mailto link and a web address a link; anything else (a phone number) is text. */
+function supportContact(contact: string): Html {
+  if (EMAIL.test(contact)) return html`<a href="mailto:${contact}">${contact}</a>`;
+  if (WEB.test(contact)) return html`<a href="${contact}" rel="noopener noreferrer">${contact}</a>`;
+  return html`${contact}`;
+}
+
+function brandHeader(brand: PageBrand): Html {
+  return brand.logoSrc
+    ? html`<header class="brand"><img class="logo" src="${brand.logoSrc}" alt="${brand.name}"></header>`
+    : html`<header class="brand">${brand.name}</header>`;
+}
+
 export function renderPage(frame: PageFrame, body: Html): string {
   const t = translator(frame.locale);
+  const { brand } = frame;
   const languages = LOCALES.map((locale) =>
     locale === frame.locale
       ? html`<span aria-current="true">${translator(locale)('language_name')}</span>`
@@ -26,19 +45,25 @@ export function renderPage(frame: PageFrame, body: Html): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>${frame.title} · ${frame.brand}</title>
+<title>${frame.title} · ${brand.name}</title>
 <link rel="stylesheet" href="/static/latchkey.css">
+${brand.themeHref ? html`<link rel="stylesheet" href="${brand.themeHref}">` : ''}
+${brand.faviconSrc ? html`<link rel="icon" href="${brand.faviconSrc}">` : ''}
 <script src="/static/latchkey.js" defer></script>
 </head>
-<body>
+<body class="layout-${brand.layout}">
+<div class="backdrop" aria-hidden="true"></div>
+<div class="column">
 <main class="card">
-<header class="brand">${frame.brand}</header>
+${brandHeader(brand)}
 ${body}
 </main>
 <footer class="footer">
+${brand.supportContact ? html`<p class="support">${t('support_label')} ${supportContact(brand.supportContact)}</p>` : ''}
 <nav aria-label="${t('nav_language')}" class="languages">${languages}</nav>
 <p>${t('page_footer')}</p>
 </footer>
+</div>
 </body>
 </html>`.toString();
 }

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { pageBrand } from '../http/page-brand.ts';
 import type { Kysely } from 'kysely';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../accounts/account-store.ts';
@@ -148,7 +149,7 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
       ctx.type = 'html';
       ctx.set('cache-control', 'no-store');
       ctx.body = renderPage(
-        { locale: directory.default_locale, title: t('user_flow_error_title'), brand: directory.display_name },
+        { locale: directory.default_locale, title: t('user_flow_error_title'), brand: pageBrand(directory) },
         html`<h1>${t('user_flow_error_title')}</h1><p>${t('user_flow_expired')}</p><p class="hint"><code>${String(out.error)}</code>${out.error_description ? html`: ${String(out.error_description)}` : ''}</p>`,
       );
     },

@@ -9,6 +9,7 @@ import * as usersAndGroups from './migrations/0020-users-and-groups.ts';
 import * as auditLog from './migrations/0030-audit-log.ts';
 import * as mailbox from './migrations/0031-mailbox.ts';
 import * as adminDirectories from './migrations/0032-admin-directories.ts';
+import * as branding from './migrations/0040-branding.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0030-audit-log': auditLog,
   '0031-mailbox': mailbox,
   '0032-admin-directories': adminDirectories,
+  '0040-branding': branding,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

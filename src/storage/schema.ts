@@ -11,7 +11,7 @@ export type SignInIdentifier = 'email' | 'username';
 export type ResetScope = 'none' | 'all' | 'selected';
 export type Locale = 'en' | 'fr' | 'nl';
 
-export interface DirectoriesTable {
+export interface DirectoriesTable extends DirectoryBrandingColumns {
   id: Generated<string>;
   slug: string;
   display_name: string;
@@ -286,6 +286,32 @@ export interface FlowRunMessagesTable {
   created_at: CreatedAt;
 }
 
+export type BrandLayout = 'classic' | 'split';
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+/** A directory's look (migration 0040); null means Latchkey's default. Images are branding_images.sha256. */
+export interface DirectoryBrandingColumns {
+  brand_layout: ColumnType<BrandLayout, BrandLayout | undefined, BrandLayout>;
+  /** #rrggbb, lower case. */
+  brand_primary_color: Nullable<string>;
+  brand_background_color: Nullable<string>;
+  brand_sign_in_text: Nullable<string>;
+  brand_logo: Nullable<string>;
+  brand_background: Nullable<string>;
+  brand_favicon: Nullable<string>;
+}
+
+/** An uploaded branding image, checked on the way in (type by magic bytes, size, dimensions). */
+export interface BrandingImagesTable {
+  directory_id: string;
+  sha256: string;
+  content_type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: CreatedAt;
+}
+
 /** A rate-limit counter: `points` taken in the fixed window that ends at `expires_at`. */
 export interface RateLimitsTable {
   key: string;
@@ -317,6 +343,7 @@ export interface Database {
   admin_directories: AdminDirectoriesTable;
   installation_settings: InstallationSettingsTable;
   mailbox: MailboxTable;
+  branding_images: BrandingImagesTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;

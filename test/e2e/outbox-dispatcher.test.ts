@@ -12,6 +12,7 @@ import { createDatabase, migrateToLatest } from '../../src/storage/database.ts';
 import type { Database, Directory } from '../../src/storage/schema.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { createLinks } from '../../src/http/links.ts';
 
 const logger = pino({ level: 'silent' });
 const instanceKey = randomBytes(32);
@@ -41,7 +42,7 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
   });
 
   const dispatcher = (retryBaseMs = 20) =>
-    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25, instanceKey });
+    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25, instanceKey, links: createLinks(new URL('http://latchkey.test')) });
 
   const queue = (to: string, code: string) =>
     enqueueEmail(db, { directoryId: directory.id, template: 'reset_code', locale: 'en', to, payload: { sealedCode: sealCode(instanceKey, code), minutes: 10 } });

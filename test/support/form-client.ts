@@ -32,7 +32,7 @@ export class FormClient {
     return set;
   }
 
-  async request(method: string, path: string, options: { body?: string; headers?: Record<string, string>; follow?: boolean } = {}): Promise<Page> {
+  async request(method: string, path: string, options: { body?: string | FormData; headers?: Record<string, string>; follow?: boolean } = {}): Promise<Page> {
     let url = new URL(path, this.baseUrl).href;
     let currentMethod = method;
     let body = options.body;
@@ -42,7 +42,8 @@ export class FormClient {
         redirect: 'manual',
         headers: {
           ...this.defaultHeaders,
-          ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+          // FormData sets its own multipart content type, with the boundary.
+          ...(typeof body === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
           ...(this.cookies.size ? { cookie: this.cookieHeader() } : {}),
           ...options.headers,
         },
@@ -76,6 +77,16 @@ export class FormClient {
       for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
     }
     return this.request('POST', path, { ...options, body: params.toString() });
+  }
+
+  /** Posts a multipart form, as a form with a file input does; `_csrf` as for post(). */
+  postMultipart(path: string, fields: Record<string, string>, files: Record<string, { bytes: Buffer; name: string; type?: string }> = {}, options: { follow?: boolean } = {}): Promise<Page> {
+    const form = new FormData();
+    const csrf = fields._csrf ?? (this.last ? csrfToken(this.last.body) : undefined);
+    if (csrf !== undefined && !('_csrf' in fields)) form.append('_csrf', csrf);
+    for (const [key, value] of Object.entries(fields)) form.append(key, value);
+    for (const [key, file] of Object.entries(files)) form.append(key, new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    return this.request('POST', path, { ...options, body: form });
   }
 }
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_BRANDING } from '../../src/directories/branding.ts';
 import { renderEmail } from '../../src/email/templates/render-email.ts';
 import type { Directory, Locale, OutboxMessage } from '../../src/storage/schema.ts';
 
 const directory: Directory = {
   id: 'd', slug: 'default', display_name: 'Contoso', sign_in_identifier: 'email', reset_scope: 'all',
-  default_locale: 'en', support_contact: null, created_at: new Date(), updated_at: new Date(),
+  default_locale: 'en', support_contact: null, created_at: new Date(), updated_at: new Date(), ...DEFAULT_BRANDING,
 };
 
 function message(template: string, locale: Locale, payload: Record<string, unknown>): OutboxMessage {

@@ -5,6 +5,7 @@ import { registerAdministratorRoutes } from './administrator-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import { registerMailboxRoutes } from './mailbox-routes.ts';
+import { registerBrandingRoutes } from './branding-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
 import { registerRunNowRoutes } from './run-now-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
@@ -29,4 +30,5 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerAuditRoutes(app, deps);
   registerMailboxRoutes(app, deps);
   registerAdministratorRoutes(app, deps);
+  registerBrandingRoutes(app, deps);
 }

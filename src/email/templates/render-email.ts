@@ -2,9 +2,11 @@ import { isLocale, translator, type MessageKey, type Translate } from '../../i18
 import { html, type Html } from '../../http/html.ts';
 import type { Directory, OutboxMessage } from '../../storage/schema.ts';
 import type { EmailTemplate } from '../outbox.ts';
+import type { BrandingForEmail } from './email-branding.ts';
 
 // Every message as HTML and plain text, in the customer's language, under the directory's name. All
-// words come from the catalogs; this file only arranges them. HTML mail loads nothing from anywhere.
+// words come from the catalogs; this file only arranges them. HTML mail loads nothing but the
+// directory's logo, from PUBLIC_URL.
 
 export interface EmailContent {
   readonly subject: string;
@@ -92,42 +94,50 @@ function compose(template: EmailTemplate, t: Translate, message: OutboxMessage, 
   }
 }
 
-function asText(m: Message, footer: string, directory: string): string {
+function asText(m: Message, footer: string, directory: string, support: string | undefined): string {
   const blocks = m.blocks.map((b) => (b.kind === 'p' ? b.text : b.kind === 'code' ? `${b.label}: ${b.code}` : `${b.label}: ${b.url}`));
-  return [directory, '', m.greeting, '', ...blocks.flatMap((b) => [b, '']), '--', footer, ''].join('\n');
+  return [directory, '', m.greeting, '', ...blocks.flatMap((b) => [b, '']), '--', ...(support ? [support] : []), footer, ''].join('\n');
 }
 
-function blockHtml(b: Block): Html {
+const DEFAULT_COLOR = '#0b5cad';
+
+function blockHtml(b: Block, color: string): Html {
   switch (b.kind) {
     case 'p':
       return html`<p style="margin:0 0 16px">${b.text}</p>`;
     case 'code':
-      return html`<p style="margin:0 0 6px;color:#5b6570">${b.label}</p><p style="margin:0 0 20px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:6px">${b.code}</p>`;
+      return html`<p style="margin:0 0 6px;color:#5b6570">${b.label}</p><p style="margin:0 0 20px;font:700 28px/1.2 ui-monospace,Menlo,Consolas,monospace;letter-spacing:6px;color:${color}">${b.code}</p>`;
     case 'link':
-      return html`<p style="margin:0 0 16px"><a href="${b.url}" style="color:#0b5cad">${b.label}</a></p>`;
+      return html`<p style="margin:0 0 16px"><a href="${b.url}" style="color:${color}">${b.label}</a></p>`;
   }
 }
 
-function asHtml(m: Message, footer: string, directory: string, lang: string): string {
+function asHtml(m: Message, footer: string, directory: string, lang: string, brand: BrandingForEmail, support: string | undefined): string {
+  const color = brand.primaryColor ?? DEFAULT_COLOR;
+  const heading = brand.logoUrl
+    ? html`<p style="margin:0 0 20px"><img src="${brand.logoUrl}" alt="${directory}" style="display:block;max-width:240px;max-height:64px;height:auto;border:0"></p>`
+    : html`<p style="margin:0 0 20px;font-weight:700;font-size:20px;color:${color}">${directory}</p>`;
   return html`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${m.subject}</title></head>
 <body style="margin:0;padding:24px;background:#f3f5f8;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24">
 <div style="max-width:520px;margin:0 auto;background:#fff;border-radius:8px;padding:28px">
-<p style="margin:0 0 20px;font-weight:700;font-size:20px;color:#0b5cad">${directory}</p>
+${heading}
 <p style="margin:0 0 16px">${m.greeting}</p>
-${m.blocks.map(blockHtml)}
+${m.blocks.map((b) => blockHtml(b, color))}
+${support ? html`<p style="margin:24px 0 0;padding-top:16px;border-top:3px solid ${color}">${support}</p>` : ''}
 <p style="margin:24px 0 0;color:#5b6570;font-size:13px">${footer}</p>
 </div></body></html>`.toString();
 }
 
-/** What a message needs of its directory: its name, and its language when the message names none. */
-export type MailDirectory = Pick<Directory, 'display_name' | 'default_locale'>;
+/** What a message needs of its directory: its name, its language when the message names none, its branding. */
+export type MailDirectory = Pick<Directory, 'display_name' | 'default_locale' | 'slug' | 'support_contact' | 'brand_logo' | 'brand_primary_color'>;
 
-/** Turns an outbox row into the message its customer reads, in their language and the directory's name. */
-export function renderEmail(message: OutboxMessage, directory: MailDirectory): EmailContent {
+/** Turns an outbox row into the message its customer reads, in their language, under the directory's branding. */
+export function renderEmail(message: OutboxMessage, directory: MailDirectory, brand: BrandingForEmail = {}): EmailContent {
   const locale = isLocale(message.locale) ? message.locale : directory.default_locale;
   const t = translator(locale);
   const name = directory.display_name;
   const composed = compose(message.template as EmailTemplate, t, message, name, locale);
   const footer = t('email_footer', { directory: name });
-  return { subject: composed.subject, text: asText(composed, footer, name), html: asHtml(composed, footer, name, locale) };
+  const support = brand.supportContact ? t('email_support', { contact: brand.supportContact }) : undefined;
+  return { subject: composed.subject, text: asText(composed, footer, name, support), html: asHtml(composed, footer, name, locale, brand, support) };
 }

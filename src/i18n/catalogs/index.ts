@@ -1,4 +1,5 @@
 import { account } from './account.ts';
+import { branding } from './branding.ts';
 import { common } from './common.ts';
 import { email } from './email.ts';
 import { passwordPolicy } from './password-policy.ts';
@@ -9,7 +10,7 @@ import { signUp } from './sign-up.ts';
 import { userFlow } from './user-flow.ts';
 
 // One catalog per area so each flow owns its words; merged here into one table per language.
-const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email, rateLimits, userFlow] as const;
+const areas = [common, passwordPolicy, signIn, signUp, passwordReset, account, email, rateLimits, userFlow, branding] as const;
 
 type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H extends { en: object }, ...infer R extends { en: object }[]]
   ? H['en'] & Merge<R>

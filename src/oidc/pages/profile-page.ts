@@ -3,6 +3,7 @@ import { csrfField, errorBox, renderPage } from '../../http/layout.ts';
 import type { PageContext } from '../../http/request-context.ts';
 import { LOCALES, translator, type MessageKey } from '../../i18n/i18n.ts';
 import type { Directory, Locale } from '../../storage/schema.ts';
+import { pageBrand } from '../../http/page-brand.ts';
 
 export interface ProfileView {
   readonly action: string;
@@ -30,5 +31,5 @@ ${view.attributes.includes('display_name') ? displayName : ''}
 ${view.attributes.includes('locale') ? language : ''}
 <div class="actions"><button type="submit">${t('profile_edit_save')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: directory.display_name }, body);
+  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: pageBrand(directory) }, body);
 }

@@ -1,4 +1,5 @@
 import { MAX_PASSWORD_LENGTH, type PasswordProblem } from '../../../domain/password-policy.ts';
+import { pageBrand } from '../../../http/page-brand.ts';
 import { html } from '../../../http/html.ts';
 import { csrfField, errorBox, passwordField, renderPage } from '../../../http/layout.ts';
 import type { PageContext } from '../../../http/request-context.ts';
@@ -27,5 +28,5 @@ ${passwordField(t, { name: 'new_password', label: t('account_new_password'), aut
 ${passwordField(t, { name: 'confirm_new_password', label: t('account_confirm_new_password'), autocomplete: 'new-password' })}
 <div class="actions"><button type="submit">${t('forced_change_submit')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('forced_change_title'), brand: directory.display_name, path: view.path }, body);
+  return renderPage({ locale: ctx.locale, title: t('forced_change_title'), brand: pageBrand(directory), path: view.path }, body);
 }

@@ -5,6 +5,7 @@ import type { Links } from '../../../http/links.ts';
 import type { PageContext } from '../../../http/request-context.ts';
 import type { Account, Directory } from '../../../storage/schema.ts';
 import type { ChangeProblem } from '../my-account-service.ts';
+import { pageBrand } from '../../../http/page-brand.ts';
 
 export interface AccountView {
   readonly account: Account;
@@ -40,5 +41,5 @@ ${passwordField(t, { name: 'confirm_new_password', label: t('account_confirm_new
 ${csrfField(ctx.csrf)}
 <div class="actions"><button type="submit" class="secondary">${t('account_sign_out')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('account_title'), brand: directory.display_name, path }, body);
+  return renderPage({ locale: ctx.locale, title: t('account_title'), brand: pageBrand(directory), path }, body);
 }

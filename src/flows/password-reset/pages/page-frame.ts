@@ -3,6 +3,7 @@ import { renderPage } from '../../../http/layout.ts';
 import type { PageContext } from '../../../http/request-context.ts';
 import type { Directory } from '../../../storage/schema.ts';
 import type { ResetPaths } from './reset-paths.ts';
+import { pageBrand } from '../../../http/page-brand.ts';
 
 /** What every reset page is drawn from: the request's language and CSRF token, the directory, its URLs. */
 export interface ResetPageContext {
@@ -14,5 +15,5 @@ export interface ResetPageContext {
 }
 
 export function renderResetPage(ctx: ResetPageContext, title: string, body: Html): string {
-  return renderPage({ locale: ctx.page.locale, title, brand: ctx.directory.display_name, path: ctx.path }, body);
+  return renderPage({ locale: ctx.page.locale, title, brand: pageBrand(ctx.directory), path: ctx.path }, body);
 }

@@ -4,6 +4,7 @@ import type { Links } from '../../../http/links.ts';
 import type { PageContext } from '../../../http/request-context.ts';
 import type { MessageKey } from '../../../i18n/i18n.ts';
 import type { Directory } from '../../../storage/schema.ts';
+import { pageBrand } from '../../../http/page-brand.ts';
 
 export interface SignInView {
   /** What the customer typed, shown back after a failure so nothing is lost. */
@@ -26,7 +27,10 @@ export function renderSignInPage(ctx: PageContext, links: Links, directory: Dire
   const signUpHref = view.userFlow ? view.userFlow.signUpHref : links.paths.signUp(directory.slug);
   const forgot = resetHref ? html`<a href="${resetHref}">${t('sign_in_forgot')}</a>` : '';
   const signUp = signUpHref ? html`<p>${t('sign_in_no_account')} <a href="${signUpHref}">${t('sign_in_sign_up_link')}</a></p>` : '';
+  // The directory's own words, as its administrator wrote them on the branding page (plain text).
+  const brandText = directory.brand_sign_in_text ? html`<p class="brand-text">${directory.brand_sign_in_text}</p>` : '';
   const body = html`<h1>${t('sign_in_heading')}</h1>
+${brandText}
 ${noticeBox(view.notice ? t(view.notice) : undefined)}
 ${errorBox(view.error ? t(view.error) : undefined)}
 <form method="post" action="${view.userFlow?.action ?? path}" novalidate>
@@ -40,5 +44,5 @@ ${passwordField(t, { name: 'password', label: t('field_password'), autocomplete:
 ${forgot}
 ${signUp}
 </div>`;
-  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: directory.display_name, path }, body);
+  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: pageBrand(directory), path }, body);
 }
