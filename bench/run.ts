@@ -4,7 +4,6 @@
 import { hash } from '@node-rs/argon2';
 import { ARGON2_OPTIONS } from '../src/accounts/password-hasher.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,21 +16,12 @@ import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { argon2VerificationsPerSecond } from './argon2-baseline.ts';
 import type { RunResult } from './load-run.ts';
 import { codeVerification, emailOf, PASSWORD, requestCodes, resetRequests, resetRoundTrip, signIn, signInPage } from './scenarios.ts';
-import { startServer, type ServerProcess } from './server-process.ts';
+import { freePort, startServer, type ServerProcess } from './server-process.ts';
 import { renderReport, type Measured } from './report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const cores = os.availableParallelism();
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function seed(databaseUrl: string, count: number): Promise<void> {
   const db = createDatabase(databaseUrl);

@@ -15,3 +15,19 @@ document.addEventListener('submit', (event) => {
   const message = event.target.dataset?.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// A section that can renew itself (a run's test inbox): refetched every few seconds while the page is
+// visible, and swapped in place when its contents changed. Without the script its Refresh link does it.
+for (const section of document.querySelectorAll('[data-refresh-url]')) {
+  let current = section;
+  setInterval(async () => {
+    if (document.hidden) return;
+    const response = await fetch(current.dataset.refreshUrl, { credentials: 'same-origin', headers: { accept: 'text/html' } }).catch(() => undefined);
+    if (!response || !response.ok) return;
+    const markup = await response.text();
+    const next = new DOMParser().parseFromString(markup, 'text/html').body.firstElementChild;
+    if (!next || next.innerHTML === current.innerHTML) return;
+    current.replaceWith(next);
+    current = next;
+  }, 3000);
+}

@@ -27,6 +27,8 @@ import { registerOidcRoutes } from './oidc/oidc-routes.ts';
 import { createProviderRegistry } from './oidc/provider-registry.ts';
 import { createRateLimits } from './rate-limits/rate-limits.ts';
 import { createDatabase, migrateToLatest } from './storage/database.ts';
+import { createFlowRunStore } from './run-now/flow-run-store.ts';
+import { createExpiredRowsSweeper, type ExpiredRowsSweeper } from './storage/expired-rows-sweeper.ts';
 import { loadInstanceKey } from './storage/instance-key.ts';
 import type { Database } from './storage/schema.ts';
 
@@ -36,6 +38,7 @@ export interface Latchkey {
   readonly server: FastifyInstance;
   readonly db: Kysely<Database>;
   readonly dispatcher: OutboxDispatcher;
+  readonly sweeper: ExpiredRowsSweeper;
   /** Graceful: in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), unsent mail goes back to the outbox. */
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const userFlows = createUserFlowStore(db);
   await userFlows.ensureDefaults(defaultDirectory.id);
   const applications = createApplicationStore(db);
+  const runs = createFlowRunStore(db, key);
   const accounts = createAccountStore(db);
   const sessions = createSessionStore(db, { idleSeconds: config.sessionIdleSeconds, absoluteSeconds: config.sessionAbsoluteSeconds });
   const hasher = createPasswordHasher({ concurrency: config.hashConcurrency, queueLimit: config.hashQueueLimit, pepper: config.pepper });
@@ -67,7 +71,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   }
   const metrics = createMetrics({ db, hashing: () => hasher.stats() });
   const dispatcher = createOutboxDispatcher({
-    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template),
+    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs,
   });
 
   const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), ...hooks });
@@ -76,7 +80,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
   const customer = {
-    db, directories, accounts, sessions, hasher, cookies, links, key, limits,
+    db, directories, accounts, sessions, hasher, cookies, links, key, limits, runs,
     settings: {
       passwordMinLength: config.passwordMinLength,
       resetCodeTtlSeconds: config.resetCodeTtlSeconds,
@@ -92,20 +96,24 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
   registerOidcRoutes(server, { directories, providers });
-  registerInteractionRoutes(server, { ...customer, providers, userFlows });
+  registerInteractionRoutes(server, { ...customer, providers, userFlows, applications });
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 
+  const sweeper = createExpiredRowsSweeper({ db, logger });
   dispatcher.start();
+  sweeper.start();
   return {
     server,
     db,
     dispatcher,
+    sweeper,
     async close() {
       await closeServer(server, config.shutdownTimeoutMs);
       await dispatcher.stop(config.shutdownTimeoutMs);
+      await sweeper.stop();
       await limits.close();
       await transport.close();
       await db.destroy();

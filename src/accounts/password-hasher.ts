@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
 import { busy } from '../http/latchkey-error.ts';
 import { normalizePassword } from '../domain/password-policy.ts';
+import { parseImportedHash, verifyImportedHash } from './imported-hash.ts';
 
 // argon2id at OWASP's first recommended setting (S1). Hashing runs off the event loop, but without a
 // bound a sign-in flood would queue unbounded work and memory (19 MiB each): at most `concurrency` run
@@ -9,11 +10,16 @@ import { normalizePassword } from '../domain/password-policy.ts';
 
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id; a const enum, unusable as a value under verbatimModuleSyntax */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/** What a hash made now starts with: anything else (imported, or older parameters) is re-hashed at sign-in (S1). */
+const CURRENT_PREFIX = `$argon2id$v=19$m=${ARGON2_OPTIONS.memoryCost},t=${ARGON2_OPTIONS.timeCost},p=${ARGON2_OPTIONS.parallelism}$`;
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   /** True when the password matches; unknown accounts call `verifyNothing` so they cost the same (R13). */
   verify(storedHash: string, password: string): Promise<boolean>;
   verifyNothing(password: string): Promise<void>;
+  /** True for a stored hash that is not argon2id at today's parameters: it is replaced after the next successful verification. */
+  needsRehash(storedHash: string): boolean;
   readonly stats: () => { running: number; queued: number };
 }
 
@@ -66,6 +72,7 @@ export function createPasswordHasher(options: { concurrency?: number; queueLimit
     hash: (password) => gate.run(() => hash(normalizePassword(password), params)),
     verify: (storedHash, password) =>
       gate.run(async () => {
+        if (parseImportedHash(storedHash)) return verifyImportedHash(storedHash, password);
         try {
           return await verify(storedHash, normalizePassword(password), secret ? { secret } : undefined);
         } catch {
@@ -77,6 +84,7 @@ export function createPasswordHasher(options: { concurrency?: number; queueLimit
       const stored = await dummy;
       await gate.run(() => verify(stored, normalizePassword(password), secret ? { secret } : undefined).catch(() => false));
     },
+    needsRehash: (storedHash) => !storedHash.startsWith(CURRENT_PREFIX),
     stats: () => gate.stats(),
   };
 }

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { randomToken, sha256 } from '../domain/secrets.ts';
-import type { Database } from '../storage/schema.ts';
+import type { Database, SessionsTable } from '../storage/schema.ts';
 
 // Customer sessions. The cookie holds 256 random bits; the table holds only their SHA-256 (SE1). Every
 // sign-in makes a new one (SE2); sign-out, blocking and a password reset end them server-side (SE5, R18).
@@ -11,7 +11,15 @@ export interface ActiveSession {
   readonly idHash: string;
 }
 
+/** A session row ready to insert, and the token its cookie carries. */
+export interface NewSession {
+  readonly token: string;
+  readonly row: Insertable<SessionsTable>;
+}
+
 export interface SessionStore {
+  /** The token and row of a new session, for a caller that inserts it with other writes in one statement. */
+  prepare(input: { accountId: string; directoryId: string; ip: string | null; userAgent: string | null }): NewSession;
   start(input: { accountId: string; directoryId: string; ip: string | null; userAgent: string | null }): Promise<string>;
   findActive(token: string, directoryId: string): Promise<ActiveSession | undefined>;
   end(token: string): Promise<void>;
@@ -19,22 +27,26 @@ export interface SessionStore {
 }
 
 export function createSessionStore(db: Kysely<Database>, limits: { idleSeconds: number; absoluteSeconds: number }): SessionStore {
+  function prepare({ accountId, directoryId, ip, userAgent }: Parameters<SessionStore['prepare']>[0]): NewSession {
+    const token = randomToken();
+    const now = new Date();
+    const row = {
+      id_hash: sha256(token),
+      account_id: accountId,
+      directory_id: directoryId,
+      last_seen_at: now,
+      expires_at: new Date(now.getTime() + limits.absoluteSeconds * 1000),
+      ip,
+      user_agent: userAgent,
+    };
+    return { token, row };
+  }
+
   return {
-    async start({ accountId, directoryId, ip, userAgent }) {
-      const token = randomToken();
-      const now = new Date();
-      await db
-        .insertInto('sessions')
-        .values({
-          id_hash: sha256(token),
-          account_id: accountId,
-          directory_id: directoryId,
-          last_seen_at: now,
-          expires_at: new Date(now.getTime() + limits.absoluteSeconds * 1000),
-          ip,
-          user_agent: userAgent,
-        })
-        .execute();
+    prepare,
+    async start(input) {
+      const { token, row } = prepare(input);
+      await db.insertInto('sessions').values(row).execute();
       return token;
     },
 

@@ -22,6 +22,8 @@ export interface SetPasswordInput {
   readonly signInUrl: string;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  /** The "Run now" run the change happened in, if any (its test inbox shows the notice). */
+  readonly runId?: string | null;
 }
 
 export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput): Promise<{ sessionsEnded: number }> {
@@ -50,6 +52,7 @@ export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput
     locale: account.locale ?? input.locale,
     to: account.email,
     payload: { displayName: account.display_name, signInUrl: input.signInUrl, reason: input.reason },
+    runId: input.runId ?? null,
   });
   const audit = { directoryId: directory.id, accountId: account.id, ip: input.ip, userAgent: input.userAgent };
   await recordAudit(trx, { ...audit, type: input.reason === 'reset' ? 'reset_completed' : 'password_changed', outcome: 'success' });

@@ -5,7 +5,9 @@ import type { UserFlowStore } from '../applications/user-flow-store.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
+import type { ProviderRegistry } from '../oidc/provider-registry.ts';
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
+import type { FlowRunStore } from '../run-now/flow-run-store.ts';
 import type { Database } from '../storage/schema.ts';
 
 export interface AdminDeps {
@@ -17,4 +19,9 @@ export interface AdminDeps {
   readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
+  readonly runs: FlowRunStore;
+  /** To drop this instance's provider after a key rotation, so it signs with the new key at once. */
+  readonly providers: Pick<ProviderRegistry, 'invalidate'>;
+  /** Seals signing keys (rotation). */
+  readonly instanceKey: Buffer;
 }

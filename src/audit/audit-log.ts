@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 
 // Who did what, when, from where. Written in the same transaction as the change it records.
@@ -19,6 +19,12 @@ export type AuditType =
   | 'admin_application_registered'
   | 'admin_application_secret_rotated'
   | 'admin_application_deleted'
+  | 'admin_application_changed'
+  | 'admin_user_flow_created'
+  | 'admin_user_flow_changed'
+  | 'admin_user_flow_deleted'
+  | 'admin_signing_key_rotated'
+  | 'admin_flow_run_started'
   | 'admin_setting_changed'
   | 'admin_created';
 
@@ -47,4 +53,13 @@ export async function recordAudit(executor: Kysely<Database>, event: AuditEvent)
       detail: event.detail ?? {},
     })
     .execute();
+}
+
+/** The column list that `auditValues` fills, for statements that write an event alongside other rows. */
+export const AUDIT_COLUMNS = sql`audit_events (type, outcome, directory_id, account_id, admin_id, ip, user_agent, detail)`;
+
+/** One event as a VALUES tuple, for INSERT INTO ${AUDIT_COLUMNS} VALUES … inside a larger statement. */
+export function auditValues(event: AuditEvent): RawBuilder<unknown> {
+  return sql`(${event.type}, ${event.outcome}, ${event.directoryId ?? null}::uuid, ${event.accountId ?? null}::uuid, ${event.adminId ?? null}::uuid,
+    ${event.ip ?? null}, ${event.userAgent ?? null}, ${JSON.stringify(event.detail ?? {})}::jsonb)`;
 }

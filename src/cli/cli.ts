@@ -1,12 +1,12 @@
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.ts';
-import { createLatchkey } from '../app.ts';
 import type { EmbeddedCluster } from '../storage/embedded-postgres.ts';
 import { createDatabase, migrateToLatest } from '../storage/database.ts';
 import { createAdmin } from '../admin/admin-store.ts';
 import { createPasswordHasher } from '../accounts/password-hasher.ts';
 import { shutdownOnSignals } from './shutdown-on-signals.ts';
+import { runUsersCommand } from './users-command.ts';
 
 const HELP = `Usage: latchkey <command> [options]
 
@@ -18,6 +18,16 @@ Commands:
       --email <address>    The administrator's email address (required).
       --password <secret>  Their password; prefer the LATCHKEY_ADMIN_PASSWORD environment
                            variable, which keeps it out of the shell history.
+  users import FILE        Import customer accounts with their password hashes from a JSON Lines
+                           or CSV file (Keycloak, Auth0, Firebase or Latchkey exports).
+      --directory <slug>   The directory to import into (default: default).
+      --format jsonl|csv   The file's format when its name does not end in .jsonl or .csv.
+      --peppered           argon2id hashes in the file carry this instance's PASSWORD_PEPPER.
+      --firebase-signer-key, --firebase-salt-separator, --firebase-rounds, --firebase-mem-cost
+                           The Firebase project's scrypt parameters, for Firebase hashes.
+  users export             Write a directory's accounts, password hashes included, to stdout.
+      --directory <slug>   The directory to export (default: default).
+      --format jsonl|csv   The output format (default: jsonl).
   help                     Show this help.
 
 Settings are read from the environment; see the README for the full list.
@@ -101,6 +111,9 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
         await cluster?.stop();
       }
     }
+    case 'users':
+      // stdout carries the export: the log goes to stderr.
+      return await runUsersCommand(rest, () => openDatabaseUrl(config, pino({ level: config.logLevel }, pino.destination(2))));
     default:
       process.stderr.write(`Unknown command: ${command}\n\n${HELP}`);
       return 2;
@@ -109,6 +122,8 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
 
 async function start(config: Config, logger: Logger): Promise<undefined> {
   const { url, cluster } = await openDatabaseUrl(config, logger);
+  // Loaded only here: the server's modules (oidc-provider and the rest) would slow every other command's start.
+  const { createLatchkey } = await import('../app.ts');
   const latchkey = await createLatchkey(config, logger, url);
   await latchkey.server.listen({ port: config.port, host: config.host });
   const base = config.publicUrl.href.replace(/\/$/, '');

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
+import type { Database, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
 import { openCode } from './sealed-code.ts';
-import { renderEmail } from './templates/render-email.ts';
+import { renderEmail, type MailDirectory } from './templates/render-email.ts';
 
 // Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
 // work without sending a message twice, and a row whose instance died is picked up once its lease runs
@@ -39,6 +39,8 @@ export function createOutboxDispatcher(options: {
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
   pollMs?: number;
+  /** Where a "Run now" run's messages are copied as rendered: its test inbox. */
+  runInbox?: { keepMessage(message: { runId: string; outboxId: string; to: string; template: string; subject: string; text: string }): Promise<void> };
   /** Told of each message the SMTP server accepted (metrics). */
   onSent?: (template: string) => void;
 }): OutboxDispatcher {
@@ -53,39 +55,48 @@ export function createOutboxDispatcher(options: {
   let stopping = false;
   let sending: string | undefined;
 
-  async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
+  /** Leases a batch, with what the messages need of their directories, in one statement. */
+  async function claim(): Promise<Array<OutboxMessage & { directory: MailDirectory }>> {
     const claimed = await db
-      .updateTable('outbox')
-      .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('outbox')
-          .select('id')
-          .where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', sql<Date>`now()`)
-          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
-          .orderBy('next_attempt_at')
-          .limit(BATCH)
-          .forUpdate()
-          .skipLocked(),
+      .with('claimed', (qb) =>
+        qb
+          .updateTable('outbox')
+          .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('outbox')
+              .select('id')
+              .where('status', '=', 'pending')
+              .where('next_attempt_at', '<=', sql<Date>`now()`)
+              .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
+              .orderBy('next_attempt_at')
+              .limit(BATCH)
+              .forUpdate()
+              .skipLocked(),
+          )
+          .returningAll(),
       )
-      .returningAll()
+      .selectFrom('claimed')
+      .innerJoin('directories', 'directories.id', 'claimed.directory_id')
+      .selectAll('claimed')
+      .select(['directories.display_name as directory_display_name', 'directories.default_locale as directory_default_locale'])
       .execute();
-    if (claimed.length === 0) return [];
     for (const m of claimed) held.add(m.id);
-    const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
-    const byId = new Map(directories.map((d) => [d.id, d]));
-    return claimed.flatMap((m) => {
-      const directory = byId.get(m.directory_id);
-      return directory ? [{ ...m, directory }] : [];
-    });
+    return claimed.map(({ directory_display_name, directory_default_locale, ...m }) => ({
+      ...m,
+      directory: { display_name: directory_display_name, default_locale: directory_default_locale },
+    }));
   }
 
-  async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
+  async function deliver(message: OutboxMessage & { directory: MailDirectory }): Promise<boolean> {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
       const content = renderEmail({ ...message, payload }, message.directory);
+      // Copied before sending, so a run's inbox shows the message even while SMTP is down.
+      if (message.run_id && options.runInbox) {
+        await options.runInbox.keepMessage({ runId: message.run_id, outboxId: message.id, to: message.to_address, template: message.template, subject: content.subject, text: content.text });
+      }
       await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);

@@ -17,6 +17,8 @@ export interface EmailToSend {
    * once the message is delivered; a plain `code` is refused so no flow can store one by mistake (R9).
    */
   readonly payload: Readonly<Record<string, string | number>>;
+  /** The "Run now" run that caused it: the message is also copied into that run's test inbox. */
+  readonly runId?: string | null;
 }
 
 export async function enqueueEmail(executor: Kysely<Database>, email: EmailToSend): Promise<void> {
@@ -29,6 +31,7 @@ export async function enqueueEmail(executor: Kysely<Database>, email: EmailToSen
       locale: email.locale,
       to_address: email.to,
       payload: { ...email.payload },
+      run_id: email.runId ?? null,
     })
     .execute();
 }

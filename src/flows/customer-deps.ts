@@ -7,6 +7,7 @@ import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
 import type { FlowMetrics } from '../metrics/metrics.ts';
 import type { RateLimits } from '../rate-limits/rate-limits.ts';
+import type { FlowRunStore } from '../run-now/flow-run-store.ts';
 import type { Database } from '../storage/schema.ts';
 
 /** Everything the customer-facing flows are built from. Each flow's factory picks only what it uses. */
@@ -27,6 +28,8 @@ export interface CustomerDeps {
     readonly resetCodeTtlSeconds: number;
     readonly sessionAbsoluteSeconds: number;
   };
+  /** "Run now" runs, so flows started inside one send their mail to its test inbox as well. */
+  readonly runs: Pick<FlowRunStore, 'findLiveByKey'>;
   /** Wakes the mail dispatcher after a transaction that queued mail commits, so mail goes out at once. */
   readonly mailQueued: () => void;
   /** Counts flow outcomes for /metrics. */

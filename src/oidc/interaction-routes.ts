@@ -2,17 +2,21 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { z } from 'zod';
+import type { ApplicationStore } from '../applications/application-store.ts';
 import type { UserFlowStore } from '../applications/user-flow-store.ts';
+import type { FlowRunStore } from '../run-now/flow-run-store.ts';
 import { loadDirectory } from '../directories/load-directory.ts';
 import type { CustomerDeps } from '../flows/customer-deps.ts';
 import { renderSignInPage } from '../flows/sign-in/pages/sign-in-page.ts';
 import { createSignInAttempt } from '../flows/sign-in/sign-in-routes.ts';
 import { rememberUserFlow } from '../flows/user-flow-return.ts';
+import { tagBrowserWithRun } from '../run-now/run-tag.ts';
 import { LatchkeyError, badRequest } from '../http/latchkey-error.ts';
 import { pageContext, sendPage } from '../http/request-context.ts';
-import type { Directory, UserFlow } from '../storage/schema.ts';
+import { isLocale, LOCALES } from '../i18n/i18n.ts';
+import type { Directory, Locale, UserFlow } from '../storage/schema.ts';
 import { interactionPath, resolveUserFlow } from './oidc-provider-factory.ts';
-import { profilePage } from './pages/profile-page.ts';
+import { profilePage, type ProfileView } from './pages/profile-page.ts';
 import type { ProviderRegistry } from './provider-registry.ts';
 
 // The interaction boundary: the only place Latchkey's pages meet the provider. The provider sends the
@@ -20,7 +24,10 @@ import type { ProviderRegistry } from './provider-registry.ts';
 // sees; the result goes back through interactionResult and the provider finishes the protocol.
 
 const UID = /^[A-Za-z0-9_-]{10,64}$/;
-const profileForm = z.object({ display_name: z.string().trim().min(1).max(100) });
+const profileForm = z.object({
+  display_name: z.string().trim().min(1).max(100).optional(),
+  locale: z.enum(LOCALES as [Locale, ...Locale[]]).optional(),
+});
 
 interface Step {
   readonly directory: Directory;
@@ -28,11 +35,14 @@ interface Step {
   readonly uid: string;
   readonly flow: UserFlow;
   readonly uiLocales: string | undefined;
+  /** The "Run now" key the authorize request carried, if any. */
+  readonly runKey: string | undefined;
+  readonly clientId: string | undefined;
   /** The application asked for a fresh sign-in (prompt=login, max_age): an earlier session will not do. */
   readonly freshSignInRequired: boolean;
 }
 
-export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDeps & { providers: ProviderRegistry; userFlows: UserFlowStore }): void {
+export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDeps & { providers: ProviderRegistry; userFlows: UserFlowStore; applications: ApplicationStore; runs: FlowRunStore }): void {
   const signInAttempt = createSignInAttempt(deps);
   const sessionCookie = deps.cookies.name('session');
 
@@ -50,11 +60,21 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     return {
       directory, provider, uid, flow,
       uiLocales: typeof details.params.ui_locales === 'string' ? details.params.ui_locales : undefined,
+      runKey: typeof details.params.latchkey_run === 'string' ? details.params.latchkey_run : undefined,
+      clientId: typeof details.params.client_id === 'string' ? details.params.client_id : undefined,
       freshSignInRequired: reasons.includes('login_prompt') || reasons.includes('max_age'),
     };
   }
 
   const base = (s: Step) => interactionPath(s.directory, s.uid);
+
+  /** Inside a live "Run now" run of this very application, the flows it leads to are tagged with it. */
+  async function followRun(reply: FastifyReply, s: Step): Promise<void> {
+    if (!s.runKey) return;
+    const run = await deps.runs.findLiveByKey(s.directory.id, s.runKey);
+    const application = run ? await deps.applications.findById(s.directory.id, run.application_id) : undefined;
+    if (run && application && application.client_id === s.clientId) tagBrowserWithRun(reply, deps.cookies, s.runKey, run);
+  }
   const resetOffered = (s: Step) => s.directory.reset_scope !== 'none' && s.flow.password_reset !== 'off';
 
   async function finish(request: FastifyRequest, reply: FastifyReply, s: Step, accountId: string) {
@@ -114,9 +134,15 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
       const s = await step(request, reply);
       if (exit === 'reset' ? !resetOffered(s) : s.flow.type !== 'sign_up_sign_in') throw new LatchkeyError({ status: 404, code: 'error_not_found' });
       rememberUserFlow(reply, deps.cookies, s.uid);
+      await followRun(reply, s);
       const locale = s.uiLocales ? `?ui_locales=${encodeURIComponent(s.uiLocales)}` : '';
       return reply.code(303).redirect(`${target(s.directory.slug)}${locale}`, 303);
     });
+  }
+
+  function showProfile(request: FastifyRequest, reply: FastifyReply, s: Step, view: Omit<ProfileView, 'action' | 'attributes'>, status = 200) {
+    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+    return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, attributes: s.flow.collected_attributes, ...view }), status);
   }
 
   app.get('/d/:directory/interaction/:uid/profile', async (request, reply) => {
@@ -124,21 +150,33 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     const accountId = await signedInAccount(request, s.directory);
     const account = accountId ? await deps.accounts.findById(s.directory.id, accountId) : undefined;
     if (!account || s.flow.type !== 'profile_edit') return reply.code(303).redirect(base(s), 303);
-    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
-    return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, displayName: account.display_name }));
+    return showProfile(request, reply, s, { displayName: account.display_name, locale: account.locale });
   });
 
   app.post('/d/:directory/interaction/:uid/profile', async (request, reply) => {
     const s = await step(request, reply);
     const accountId = await signedInAccount(request, s.directory);
     if (!accountId || s.flow.type !== 'profile_edit') return reply.code(303).redirect(base(s), 303);
-    const form = profileForm.safeParse(request.body);
-    if (!form.success) {
-      const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
-      const typed = (request.body as { display_name?: unknown } | undefined)?.display_name;
-      return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, displayName: typeof typed === 'string' ? typed.slice(0, 200) : '', error: 'profile_edit_display_name_invalid' }), 400);
+    // Only what this flow collects is read; anything else in the body is ignored.
+    const collects = (attribute: string) => s.flow.collected_attributes.includes(attribute);
+    const form = profileForm.safeParse(request.body ?? {});
+    const displayNameOk = !collects('display_name') || (form.success && form.data.display_name !== undefined);
+    const localeOk = !collects('locale') || (form.success && form.data.locale !== undefined);
+    if (!form.success || !displayNameOk || !localeOk) {
+      const typed = (request.body ?? {}) as { display_name?: unknown; locale?: unknown };
+      return showProfile(request, reply, s, {
+        displayName: typeof typed.display_name === 'string' ? typed.display_name.slice(0, 200) : '',
+        locale: isLocale(typed.locale) ? typed.locale : null,
+        error: 'profile_edit_display_name_invalid',
+      }, 400);
     }
-    await deps.db.updateTable('accounts').set({ display_name: form.data.display_name }).where('id', '=', accountId).where('directory_id', '=', s.directory.id).execute();
+    const changes = {
+      ...(collects('display_name') && form.data.display_name !== undefined ? { display_name: form.data.display_name } : {}),
+      ...(collects('locale') && form.data.locale !== undefined ? { locale: form.data.locale } : {}),
+    };
+    if (Object.keys(changes).length > 0) {
+      await deps.db.updateTable('accounts').set(changes).where('id', '=', accountId).where('directory_id', '=', s.directory.id).execute();
+    }
     return finish(request, reply, s, accountId);
   });
 }

@@ -6,6 +6,10 @@ import type { ApplicationStore } from '../applications/application-store.ts';
 import type { UserFlowStore } from '../applications/user-flow-store.ts';
 import { constantTimeEqual, sha256 } from '../domain/secrets.ts';
 import type { Database, Directory, UserFlow } from '../storage/schema.ts';
+import { html } from '../http/html.ts';
+import { renderPage } from '../http/layout.ts';
+import { isLocale, translator } from '../i18n/i18n.ts';
+import { RUN_KEY } from '../run-now/run-tag.ts';
 import { createAdapterClass } from './oidc-adapter.ts';
 import type { SigningKeySet } from './signing-keys.ts';
 
@@ -73,6 +77,9 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
     // B2C puts the profile in the ID token; the flow's settings choose which claims (findAccount below).
     conformIdTokenClaims: false,
     responseTypes: ['code'],
+    // What registrations can use: public clients send none (PKCE proves them), confidential ones Basic.
+    // Discovery then lists only methods that work.
+    clientAuthMethods: ['none', 'client_secret_basic'],
     // Every client sends PKCE S256; `plain` is not accepted at all (O3).
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
@@ -89,7 +96,11 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
         if (!allowed) throw new errors.InvalidRequest('this application may not start that user flow');
         ctx.oidc.params!.p = flow.name;
       },
-      latchkey_run: null,
+      // "Run now": names the administrator's run so mail sent during it reaches its test inbox. Only a
+      // well-formed key is kept; whether it names a live run is checked where it is used.
+      latchkey_run: (ctx: KoaContextWithOIDC, value: string | undefined) => {
+        if (value !== undefined && !RUN_KEY.test(value)) throw new errors.InvalidRequest('latchkey_run is malformed');
+      },
     },
     features: {
       devInteractions: { enabled: false },
@@ -129,6 +140,17 @@ export function createDirectoryProvider(deps: ProviderDeps, directory: Directory
           return { sub: account.id, ...(flow ? { tfp: flow.name } : {}), ...Object.fromEntries(Object.entries(all).filter(([claim, value]) => wanted.has(claim) && value !== undefined)) };
         },
       };
+    },
+    // An error the provider cannot send back to the application (unknown client, redirect URI not
+    // registered: O1) is shown to the customer on Latchkey's own page, in the directory's language.
+    async renderError(ctx, out) {
+      const t = translator(isLocale(directory.default_locale) ? directory.default_locale : 'en');
+      ctx.type = 'html';
+      ctx.set('cache-control', 'no-store');
+      ctx.body = renderPage(
+        { locale: directory.default_locale, title: t('user_flow_error_title'), brand: directory.display_name },
+        html`<h1>${t('user_flow_error_title')}</h1><p>${t('user_flow_expired')}</p><p class="hint"><code>${String(out.error)}</code>${out.error_description ? html`: ${String(out.error_description)}` : ''}</p>`,
+      );
     },
     clientBasedCORS: (_ctx, origin, client) => client.redirectUris?.some((uri) => new URL(uri).origin === origin) ?? false,
   };

@@ -16,11 +16,23 @@ export interface Verdict {
   readonly retryAfterSeconds: number;
 }
 
+/** One point for the counter `key` of `scope`. */
+export interface Hit {
+  readonly scope: LimitScope;
+  readonly key: string;
+}
+
 export interface CounterStore {
-  /** Adds one point to the counter `key` of `scope`, atomically for every instance, and judges it. */
-  take(scope: LimitScope, key: string): Promise<Verdict>;
+  /**
+   * Adds one point to each counter in order, atomically for every instance, and stops at the first one
+   * that refuses: the counters after it are left untouched. Resolves with that refusal, or with an
+   * allowed verdict when every counter allowed the hit.
+   */
+  take(hits: readonly Hit[]): Promise<Verdict>;
   close(): Promise<void>;
 }
+
+export const ALLOWED: Verdict = { allowed: true, retryAfterSeconds: 1 };
 
 export function verdictOf(points: number, rule: WindowRule, msBeforeReset: number): Verdict {
   return { allowed: points <= rule.max, retryAfterSeconds: Math.max(1, Math.ceil(msBeforeReset / 1000)) };

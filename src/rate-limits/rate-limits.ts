@@ -5,7 +5,7 @@ import { canonicalize } from '../domain/identifier.ts';
 import { keyedHash } from '../domain/secrets.ts';
 import { tooManyRequests } from '../http/latchkey-error.ts';
 import type { Database } from '../storage/schema.ts';
-import type { CounterStore, LimitRules, LimitScope } from './counter-store.ts';
+import type { CounterStore, Hit, LimitRules } from './counter-store.ts';
 import { createPostgresCounterStore } from './postgres-counter-store.ts';
 import { createRedisCounterStore } from './redis-counter-store.ts';
 
@@ -55,22 +55,20 @@ export function createRateLimits(options: {
     ? createRedisCounterStore({ ...options.redis, rules: options.rules, insurance: database, logger: options.logger })
     : database;
 
-  function keysOf(action: LimitedAction, subject: LimitSubject): Array<[LimitScope, string]> {
-    const keys: Array<[LimitScope, string]> = [['ip', `${action}:${ipKeyOf(subject.ip)}`]];
+  function hitsOf(action: LimitedAction, subject: LimitSubject): Hit[] {
+    const hits: Hit[] = [{ scope: 'ip', key: `${action}:${ipKeyOf(subject.ip)}` }];
     if (subject.identifier !== undefined) {
       const owner = subject.directoryId ?? 'admin';
-      keys.push(['identifier', `${action}:${keyedHash(options.key, 'rate-limit', `${owner}:${canonicalize(subject.identifier)}`)}`]);
+      hits.push({ scope: 'identifier', key: `${action}:${keyedHash(options.key, 'rate-limit', `${owner}:${canonicalize(subject.identifier)}`)}` });
     }
-    if (subject.directoryId !== undefined) keys.push(['directory', `${action}:${subject.directoryId}`]);
-    return keys;
+    if (subject.directoryId !== undefined) hits.push({ scope: 'directory', key: `${action}:${subject.directoryId}` });
+    return hits;
   }
 
   return {
     async check(action, subject) {
-      for (const [scope, key] of keysOf(action, subject)) {
-        const verdict = await store.take(scope, key);
-        if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
-      }
+      const verdict = await store.take(hitsOf(action, subject));
+      if (!verdict.allowed) throw tooManyRequests(verdict.retryAfterSeconds);
     },
     close: () => store.close(),
   };

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { CounterStore, LimitRules, LimitScope, Verdict } from './counter-store.ts';
+import { ALLOWED, type CounterStore, type Hit, type LimitRules, type LimitScope, type Verdict } from './counter-store.ts';
 
 // Counters in Redis (rate-limiter-flexible's atomic INCR-with-expiry script), with PostgreSQL as the
 // insurance store: while Redis is unreachable or slow, every hit is counted in the database instead, so
@@ -68,13 +68,19 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
   }
 
   return {
-    async take(scope, key) {
-      try {
-        return await withTimeout(takeInRedis(scope, key), REDIS_TIMEOUT_MS);
-      } catch (error) {
-        warn(error);
-        return options.insurance.take(scope, key);
+    async take(hits) {
+      for (const [i, hit] of hits.entries()) {
+        let verdict: Verdict;
+        try {
+          verdict = await withTimeout(takeInRedis(hit.scope, hit.key), REDIS_TIMEOUT_MS);
+        } catch (error) {
+          warn(error);
+          // This hit and the ones after it are counted in the database, still in order.
+          return options.insurance.take(hits.slice(i));
+        }
+        if (!verdict.allowed) return verdict;
       }
+      return ALLOWED;
     },
     async close() {
       await client.quit().catch(() => client.disconnect());

@@ -79,6 +79,8 @@ export interface FlowsTable {
   code_attempts: ColumnType<number, number | undefined, number>;
   locale: Locale;
   data: ColumnType<Record<string, unknown>, Record<string, unknown> | undefined, Record<string, unknown>>;
+  /** The "Run now" run this flow was started in, whose test inbox shows its mail. */
+  run_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   expires_at: Timestamp;
@@ -221,8 +223,25 @@ export interface FlowRunsTable {
   redirect_uri: string;
   admin_id: string | null;
   key_hash: string;
+  state_hash: string | null;
+  nonce: string | null;
+  pkce_verifier_sealed: string | null;
+  ui_locales: string | null;
+  authorize_url_sealed: string | null;
+  completed_at: NullableTimestamp;
   created_at: CreatedAt;
   expires_at: Timestamp;
+}
+
+/** A message a "Run now" run caused, as rendered, sealed: the run's test inbox. */
+export interface FlowRunMessagesTable {
+  id: Generated<string>;
+  run_id: string;
+  outbox_id: string;
+  to_address: string;
+  template: string;
+  content_sealed: string;
+  created_at: CreatedAt;
 }
 
 /** A rate-limit counter: `points` taken in the fixed window that ends at `expires_at`. */
@@ -249,6 +268,7 @@ export interface Database {
   oidc_payloads: OidcPayloadsTable;
   signing_keys: SigningKeysTable;
   flow_runs: FlowRunsTable;
+  flow_run_messages: FlowRunMessagesTable;
   rate_limits: RateLimitsTable;
 }
 
@@ -259,3 +279,4 @@ export type Flow = Selectable<FlowsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 export type UserFlow = Selectable<UserFlowsTable>;
 export type Application = Selectable<ApplicationsTable>;
+export type FlowRun = Selectable<FlowRunsTable>;

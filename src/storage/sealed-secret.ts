@@ -4,8 +4,15 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 // encrypted with AES-256-GCM under a key derived from the instance key, one derived key per purpose,
 // so a value sealed for one use never opens as another.
 
+// HKDF costs more than the sealing itself, and every reset request seals a code: derived once per key.
+const derived = new WeakMap<Buffer, Map<string, Buffer>>();
+
 function derivedKey(instanceKey: Buffer, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', instanceKey, Buffer.alloc(0), purpose, 32));
+  let byPurpose = derived.get(instanceKey);
+  if (!byPurpose) derived.set(instanceKey, (byPurpose = new Map()));
+  let key = byPurpose.get(purpose);
+  if (!key) byPurpose.set(purpose, (key = Buffer.from(hkdfSync('sha256', instanceKey, Buffer.alloc(0), purpose, 32))));
+  return key;
 }
 
 export function sealSecret(instanceKey: Buffer, purpose: string, value: string): string {

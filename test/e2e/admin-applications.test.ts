@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
-import { isClientSecretValid } from '../../src/applications/application-store.ts';
+import { createApplicationStore, isClientSecretValid } from '../../src/applications/application-store.ts';
 import { formAction, visibleText } from '../support/form-client.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
@@ -91,6 +91,30 @@ describe('admin portal: App registrations', () => {
     assert.equal((await rows()).find((r) => r.id === row.id), undefined);
     const response = await fetch(`${lk.baseUrl}/d/default/oauth2/authorize?client_id=${row.client_id}&response_type=code&scope=openid&redirect_uri=https://app.example/callback`);
     assert.equal(response.status, 400);
+  });
+
+  it('edits a registration: name, redirect URIs and user flows change, the client type and secret do not; bad input changes nothing', async () => {
+    const client = await admin();
+    await client.post(PAGE, { display_name: 'Editable', redirect_uris: 'https://app.example/callback', client_type: 'confidential' });
+    const row = (await rows()).find((r) => r.display_name === 'Editable')!;
+    const editPath = `${PAGE}/${row.id}`;
+    const form = await client.get(editPath);
+    assert.match(form.body, /value="Editable"/);
+    const saved = await client.post(editPath, { display_name: 'Edited', redirect_uris: 'https://app.example/new\nhttps://app.example/two', client_type: 'public', flows: 'B2C_1_signin' });
+    assert.match(visibleText(saved.body), /Application saved\./);
+    const after = (await rows()).find((r) => r.id === row.id)!;
+    assert.deepEqual([after.display_name, after.redirect_uris, after.allowed_user_flows, after.client_type, after.secret_hash], ['Edited', ['https://app.example/new', 'https://app.example/two'], ['B2C_1_signin'], 'confidential', row.secret_hash]);
+
+    await client.get(editPath);
+    const refused = await client.post(editPath, { display_name: 'Edited again', redirect_uris: 'http://app.example/insecure', client_type: 'confidential' });
+    assert.equal(refused.status, 400);
+    assert.match(visibleText(refused.body), /must use https/);
+    assert.match(refused.body, /value="Edited again"/, 'what was typed is kept');
+    assert.deepEqual((await rows()).find((r) => r.id === row.id), after);
+
+    const builtIn = await createApplicationStore(lk.latchkey.db).ensureBuiltIn(row.directory_id, `${lk.baseUrl}/admin/d/default/run/callback`);
+    assert.equal((await client.get(`${PAGE}/${builtIn.id}`, { follow: false })).status, 303, 'the test application is not editable');
+    assert.equal((await client.get(`${PAGE}/not-an-id`, { follow: false })).status, 303);
   });
 
   it('is only for signed-in administrators', async () => {

@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { runLatchkeyCli as latchkey } from '../support/run-cli.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { FormClient, signInAdmin, startInstance } from './admin-test-kit.ts';
 
 // The command line as an operator runs it: `node bin/latchkey.js …` (what `npx latchkey` executes),
 // in its own process, against a real database named by DATABASE_URL.
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'bin/latchkey.js');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function latchkey(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  // Only what the command needs: the developer's own ADMIN_* or PORT must not leak into the test.
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent' };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...base, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe('CLI: bin/latchkey.js', () => {
   let database: { url: string; drop: () => Promise<void> };

@@ -19,6 +19,14 @@ describe('OpenID Connect protocol rules', () => {
   });
   after(() => lk.close());
 
+  test('discovery advertises only what works: code flow, S256, and none or client_secret_basic', async () => {
+    const meta = (await (await fetch(`${lk.baseUrl}/d/default/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    assert.deepEqual(meta.response_types_supported, ['code']);
+    assert.deepEqual(meta.code_challenge_methods_supported, ['S256']);
+    assert.deepEqual(meta.token_endpoint_auth_methods_supported, ['none', 'client_secret_basic']);
+    assert.equal(meta.issuer, `${lk.baseUrl}/d/default`);
+  });
+
   async function tokensFor(params: Record<string, string> = {}) {
     const request = await authorizationRequest(config, params);
     const callback = await signInThroughApp(new FormClient(lk.baseUrl), request, 'ada@example.com', PASSWORD);

@@ -72,4 +72,8 @@ export async function loadDirectory(deps: AdminDeps, request: FastifyRequest, re
   return { admin, directory };
 }
 
+/** Ids in portal URLs are UUIDs; anything else is refused before it reaches PostgreSQL's uuid type. */
+export const isUuid = (value: unknown): value is string =>
+  typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 export const isDirectoryLoaded = (value: DirectoryContext | FastifyReply): value is DirectoryContext => 'directory' in value;

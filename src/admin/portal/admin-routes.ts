@@ -3,7 +3,10 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { registerAdminSessionRoutes } from './admin-session-routes.ts';
 import { registerApplicationRoutes } from './application-routes.ts';
 import { registerDirectoryRoutes } from './directory-routes.ts';
+import { registerRunNowRoutes } from './run-now-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
+import { registerSigningKeyRoutes } from './signing-key-routes.ts';
+import { registerUserFlowRoutes } from './user-flow-routes.ts';
 
 // The admin portal: server-rendered pages under /admin, signed in with an administrator account that
 // is separate from every directory's customers. CSRF is checked for every POST by the server's hook.
@@ -13,4 +16,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerSetupRoutes(app, deps);
   registerDirectoryRoutes(app, deps);
   registerApplicationRoutes(app, deps);
+  registerUserFlowRoutes(app, deps);
+  registerRunNowRoutes(app, deps);
+  registerSigningKeyRoutes(app, deps);
 }

@@ -94,8 +94,11 @@ ${m.blocks.map(blockHtml)}
 </div></body></html>`.toString();
 }
 
+/** What a message needs of its directory: its name, and its language when the message names none. */
+export type MailDirectory = Pick<Directory, 'display_name' | 'default_locale'>;
+
 /** Turns an outbox row into the message its customer reads, in their language and the directory's name. */
-export function renderEmail(message: OutboxMessage, directory: Directory): EmailContent {
+export function renderEmail(message: OutboxMessage, directory: MailDirectory): EmailContent {
   const locale = isLocale(message.locale) ? message.locale : directory.default_locale;
   const t = translator(locale);
   const name = directory.display_name;

@@ -17,6 +17,7 @@ import { resetPaths } from './pages/reset-paths.ts';
 import { verifiedPage } from './pages/verified-page.ts';
 import { createPasswordResetStore } from './password-reset-store.ts';
 import { createPasswordResetService, FLOW_TTL_SECONDS, ResetFlowExpired, type FlowHandle } from './password-reset-service.ts';
+import { runOfBrowser } from '../../run-now/run-tag.ts';
 
 // HTTP only: parse with zod, call the service, answer with the page for the flow's state. Every POST
 // answers 303 to the flow's page, so a reload never resubmits and no code ever sits in a URL (R15).
@@ -135,7 +136,8 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
         return sendPage(reply, requestPage(ctx, { identifier: typed, error: ctx.page.t(username ? 'reset_invalid_username' : 'reset_invalid_email') }), 400);
       }
       const locale = resolveLocale(request, reply, deps.cookies, directory.default_locale);
-      const { flowId, secret } = await service.start({ directory, identifier: typed.trim(), secret: secretOf(request), locale, ...requester(request) });
+      const runId = await runOfBrowser(request, deps.cookies, deps.runs, directory.id);
+      const { flowId, secret } = await service.start({ directory, identifier: typed.trim(), secret: secretOf(request), locale, runId, ...requester(request) });
       // Set on every answer, new secret or not, so every answer carries the same cookies (R12).
       reply.setCookie(cookieName, secret, deps.cookies.options(FLOW_TTL_SECONDS));
       return reply.redirect(paths.flow(flowId), 303);

@@ -1,17 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { AccountStore } from '../../accounts/account-store.ts';
 import type { PasswordHasher } from '../../accounts/password-hasher.ts';
 import { setPassword } from '../../accounts/set-password.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { canonicalize } from '../../domain/identifier.ts';
 import { checkPassword, type PasswordProblem } from '../../domain/password-policy.ts';
-import { constantTimeEqual, randomToken, sha256 } from '../../domain/secrets.ts';
+import { constantTimeEqual, generateCode, randomToken, sha256 } from '../../domain/secrets.ts';
+import { sealCode } from '../../email/sealed-code.ts';
 import { LatchkeyError } from '../../http/latchkey-error.ts';
 import type { Links } from '../../http/links.ts';
 import type { FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory, Flow, Locale } from '../../storage/schema.ts';
 import { initialState, stateFromRow, stateToRow, transition, wrongStep, type CodeRejection, type ResetState } from './password-reset-flow.ts';
 import type { PasswordResetStore } from './password-reset-store.ts';
-import { codeHmacOf, identifierKeyOf, sendResetCode } from './send-reset-code.ts';
+import { codeHmacOf, identifierKeyOf, isThrottled, planSend, recipientOf, sendResetCode, throttleWindowStart } from './send-reset-code.ts';
 
 // Load → transition → save → effects, for each step of the reset. HTTP stays in the routes; which
 // step may follow which stays in password-reset-flow.ts.
@@ -55,7 +57,7 @@ export type PasswordResetService = ReturnType<typeof createPasswordResetService>
 const isBound = (flow: Flow, secret: string | undefined) => secret !== undefined && constantTimeEqual(sha256(secret), flow.binding_hash);
 
 /** The state as of now: a lapsed flow has moved to `expired`, whatever the row still says. */
-export function currentState(flow: Flow, now: Date): ResetState {
+export function currentState(flow: Pick<Flow, 'state' | 'data' | 'expires_at'>, now: Date): ResetState {
   const stored = stateFromRow(flow);
   const terminal = stored.name === 'completed' || stored.name === 'expired';
   return !terminal && flow.expires_at.getTime() <= now.getTime() ? transition(stored, { type: 'timed_out' }) : stored;
@@ -76,32 +78,42 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
   const sendSettings = { key, codeTtlSeconds: deps.settings.resetCodeTtlSeconds, flowTtlSeconds: FLOW_TTL_SECONDS };
 
   /** Step 1. Same statements, same response and a flow either way, account or not (R12, R13). */
-  async function start(input: { directory: Directory; identifier: string; secret: string | undefined; locale: Locale } & Requester) {
+  async function start(input: { directory: Directory; identifier: string; secret: string | undefined; locale: Locale; runId?: string | undefined } & Requester) {
     const { directory } = input;
     const secret = input.secret ?? randomToken();
+    const bindingHash = sha256(secret);
     const canonical = canonicalize(input.identifier);
     const identifierKey = identifierKeyOf(key, canonical);
-    const flowId = await store.inTransaction(async (tx, trx) => {
+    // Everything that does not need the database is ready before the identifier's lock is taken.
+    const code = generateCode();
+    const newFlowId = randomUUID();
+    const flowId = await store.inTransaction(async (tx) => {
       await tx.lockIdentifier(directory.id, identifierKey);
-      const account = await tx.findAccountByIdentifier(directory, canonical);
-      const existing = await tx.findLiveFlowOfBrowser({ directoryId: directory.id, identifierCanonical: canonical, bindingHash: sha256(secret), now: new Date() });
-      const flow =
-        existing ??
-        (await tx.createFlow({
-          directoryId: directory.id,
-          bindingHash: sha256(secret),
-          identifierCanonical: canonical,
-          identifierInput: input.identifier,
-          accountId: account?.id ?? null,
-          locale: input.locale,
-          ...stateToRow(initialState),
-          expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000),
-        }));
-      const audit = { directoryId: directory.id, accountId: account?.id ?? null, ip: input.ip, userAgent: input.userAgent };
-      await recordAudit(trx, { ...audit, type: 'reset_requested', outcome: 'accepted', detail: { flowId: flow.id } });
-      await sendResetCode({ ...sendSettings, store: tx, trx, directory, flow, account, identifierKey, locale: input.locale, ip: input.ip, userAgent: input.userAgent });
-      if (existing) await tx.saveState(flow.id, stateToRow(transition(currentState(existing, new Date()), { type: 'code_sent' })));
-      return flow.id;
+      const now = new Date();
+      const { account, liveFlow, sends } = await tx.loadRequest({ directory, canonical, bindingHash, identifierKey, now, since: throttleWindowStart(now) });
+      const id = liveFlow?.id ?? newFlowId;
+      const recipient = recipientOf(account);
+      const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: liveFlow !== undefined && liveFlow.code_hmac !== null });
+      const state = liveFlow ? transition(currentState(liveFlow, now), { type: 'code_sent' }) : initialState;
+      const mail = plan.counted && recipient && account
+        ? { to: recipient, locale: account.locale ?? input.locale, runId: liveFlow ? liveFlow.run_id : (input.runId ?? null), payload: { sealedCode: sealCode(key, code), minutes: Math.round(sendSettings.codeTtlSeconds / 60) } }
+        : undefined;
+      await tx.saveRequest({
+        directoryId: directory.id,
+        flowId: id,
+        ...(liveFlow ? {} : { newFlow: { bindingHash, identifierCanonical: canonical, identifierInput: input.identifier, locale: input.locale, runId: input.runId ?? null } }),
+        accountId: account?.id ?? null,
+        state: stateToRow(state),
+        ...(plan.issue ? { code: { codeHmac: codeHmacOf(key, id, code), codeExpiresAt: new Date(now.getTime() + sendSettings.codeTtlSeconds * 1000), flowExpiresAt: new Date(now.getTime() + FLOW_TTL_SECONDS * 1000) } } : {}),
+        counted: plan.counted,
+        identifierCanonical: canonical,
+        identifierKey,
+        ...(mail ? { mail } : {}),
+        sendOutcome: plan.outcome,
+        requester: { ip: input.ip, userAgent: input.userAgent },
+        now,
+      });
+      return id;
     });
     // Nudged whatever happened, so an unknown identifier causes the same wake-up as a real one (R13).
     deps.mailQueued();
@@ -210,6 +222,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
         passwordHash,
         reason: 'reset',
         locale: handle.locale,
+        runId: flow.run_id,
         signInUrl: deps.links.absolute(deps.links.paths.signIn(handle.directory.slug)),
         ip: handle.ip,
         userAgent: handle.userAgent,

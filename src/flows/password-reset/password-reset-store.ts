@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Account, Database, Directory, Flow, Locale } from '../../storage/schema.ts';
+import { loadResetRequest, saveResetRequest, type ResetRequestLoad, type ResetRequestSnapshot, type ResetRequestWrite } from './reset-request-statements.ts';
 
 // What password reset needs from storage, named for what it does, and its PostgreSQL implementation.
 // The store is a factory over an executor: `inTransaction` hands the work a copy bound to the
@@ -17,6 +18,7 @@ export interface NewResetFlow {
   readonly state: string;
   readonly data: Record<string, unknown>;
   readonly expiresAt: Date;
+  readonly runId?: string | null;
 }
 
 export interface IssuedCode {
@@ -30,6 +32,10 @@ export interface PasswordResetStore {
   /** Serialises every send for one identifier across instances, so the throttle cannot be raced (R5). */
   lockIdentifier(directoryId: string, identifierKey: string): Promise<void>;
   findAccountByIdentifier(directory: Directory, canonical: string): Promise<Account | undefined>;
+  /** A reset request's reads in one statement: account, this browser's live flow (locked), recent sends. */
+  loadRequest(input: ResetRequestLoad): Promise<ResetRequestSnapshot>;
+  /** A reset request's writes in one statement: the flow, the send, voided codes, the mail, the audit. */
+  saveRequest(write: ResetRequestWrite): Promise<void>;
   /** The account row, locked until commit: its disabled flag and failure count are read as they are now. */
   lockAccount(directoryId: string, accountId: string): Promise<Account | undefined>;
   sendsSince(directoryId: string, identifierKey: string, since: Date): Promise<{ count: number; latest: Date | null }>;
@@ -70,6 +76,9 @@ export function createPasswordResetStore(db: Kysely<Database>): PasswordResetSto
         .where('directory_id', '=', directory.id)
         .where(directory.sign_in_identifier === 'username' ? 'username_canonical' : 'email_canonical', '=', canonical)
         .executeTakeFirst(),
+
+    loadRequest: (input) => loadResetRequest(db, input),
+    saveRequest: (write) => saveResetRequest(db, write),
 
     lockAccount: (directoryId, accountId) =>
       db.selectFrom('accounts').selectAll().where('directory_id', '=', directoryId).where('id', '=', accountId).forUpdate().executeTakeFirst(),
@@ -120,6 +129,7 @@ export function createPasswordResetStore(db: Kysely<Database>): PasswordResetSto
           account_id: flow.accountId,
           locale: flow.locale,
           expires_at: flow.expiresAt,
+          run_id: flow.runId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),

@@ -34,7 +34,7 @@ export interface SendContext {
 }
 
 /** The only address a code may go to: the stored one, verified, of an enabled account (R10, R11, R22). */
-export function recipientOf(account: Account | undefined): string | undefined {
+export function recipientOf(account: Pick<Account, 'email' | 'email_verified' | 'disabled'> | undefined): string | undefined {
   return account && account.email_verified && !account.disabled ? account.email : undefined;
 }
 
@@ -47,20 +47,31 @@ export function codeHmacOf(key: Buffer, flowId: string, code: string): string {
   return keyedHash(key, 'reset-code', `${flowId}:${code}`);
 }
 
-async function isThrottled(ctx: SendContext, now: Date): Promise<boolean> {
-  const { count, latest } = await ctx.store.sendsSince(ctx.directory.id, ctx.identifierKey, new Date(now.getTime() - 3600_000));
-  return count >= SENDS_PER_HOUR || (latest !== null && now.getTime() - latest.getTime() < SECONDS_BETWEEN_SENDS * 1000);
+/** Where the throttle's hour starts (R5). */
+export const throttleWindowStart = (now: Date): Date => new Date(now.getTime() - 3600_000);
+
+/** R5: at most SENDS_PER_HOUR sends in the last hour, and SECONDS_BETWEEN_SENDS between two. */
+export function isThrottled(sends: { count: number; latest: Date | null }, now: Date): boolean {
+  return sends.count >= SENDS_PER_HOUR || (sends.latest !== null && now.getTime() - sends.latest.getTime() < SECONDS_BETWEEN_SENDS * 1000);
+}
+
+/** What a send does: counted (throttle, R7's voiding, the mail) unless throttled; a code unless one stays. */
+export function planSend(input: { throttled: boolean; recipient: string | undefined; flowHasCode: boolean }): { outcome: SendOutcome; counted: boolean; issue: boolean } {
+  const outcome: SendOutcome = input.throttled ? 'throttled' : input.recipient ? 'sent' : 'no_recipient';
+  // A new flow refused by the throttle still gets a code, one nobody is sent: it behaves exactly like a
+  // flow whose mail is on its way, and an earlier code in another flow keeps working.
+  return { outcome, counted: !input.throttled, issue: !input.throttled || !input.flowHasCode };
 }
 
 export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
   const now = new Date();
   const code = generateCode();
   const codeHmac = codeHmacOf(ctx.key, ctx.flow.id, code);
-  const throttled = await isThrottled(ctx, now);
+  const sends = await ctx.store.sendsSince(ctx.directory.id, ctx.identifierKey, throttleWindowStart(now));
   const recipient = recipientOf(ctx.account);
-  const outcome: SendOutcome = throttled ? 'throttled' : recipient ? 'sent' : 'no_recipient';
+  const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: ctx.flow.code_hmac !== null });
 
-  if (!throttled) {
+  if (plan.counted) {
     // Unknown identifiers are counted too: the throttle must not behave differently for them (R5, R12).
     await ctx.store.recordSend(ctx.directory.id, ctx.identifierKey);
     await ctx.store.voidOutstandingCodes({
@@ -81,11 +92,10 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
         locale: ctx.account.locale ?? ctx.locale,
         to: recipient,
         payload: { sealedCode: sealCode(ctx.key, code), minutes: Math.round(ctx.codeTtlSeconds / 60) },
+        runId: ctx.flow.run_id,
       });
     }
-  } else if (ctx.flow.code_hmac === null) {
-    // A new flow refused by the throttle still gets a code, one nobody is sent: it behaves exactly like a
-    // flow whose mail is on its way, and an earlier code in another flow keeps working.
+  } else if (plan.issue) {
     await ctx.store.issueCode(ctx.flow.id, {
       codeHmac,
       codeExpiresAt: new Date(now.getTime() + ctx.codeTtlSeconds * 1000),
@@ -94,12 +104,12 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
   }
   await recordAudit(ctx.trx, {
     type: 'reset_code_sent',
-    outcome,
+    outcome: plan.outcome,
     directoryId: ctx.directory.id,
     accountId: ctx.account?.id ?? null,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
     detail: { flowId: ctx.flow.id },
   });
-  return outcome;
+  return plan.outcome;
 }

@@ -4,15 +4,16 @@ import type { SessionStore } from '../../accounts/session-store.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { canonicalize } from '../../domain/identifier.ts';
 import { normalizePassword } from '../../domain/password-policy.ts';
-import { keyedHash } from '../../domain/secrets.ts';
+import { keyedHash, sha256 } from '../../domain/secrets.ts';
+import type { AuditEvent } from '../../audit/audit-log.ts';
 import { NO_FLOW_METRICS, type FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory } from '../../storage/schema.ts';
-import { admitAttempt, CLEARED_COUNTERS, LOCKOUT_POLICY, rememberFailure, type Admission, type LockoutPolicy } from './lockout-policy.ts';
+import { admitAttempt, CLEARED_COUNTERS, LOCKOUT_POLICY, rememberFailure, type Admission, type LockoutCounters, type LockoutPolicy } from './lockout-policy.ts';
 import type { SignInStore } from './sign-in-store.ts';
 
 // Sign-in: find → admit (lockout) → verify → record. Every failure looks the same from outside (L3):
-// one generic result, and exactly one argon2 verification and the same two transactions whatever the
-// reason, so neither the page nor the time tells an unknown account from a locked or disabled one.
+// one generic result, and exactly one argon2 verification and the same statements whatever the reason,
+// so neither the page nor the time tells an unknown account from a locked or disabled one.
 
 export interface SignInServiceDeps {
   readonly store: SignInStore;
@@ -46,23 +47,54 @@ export interface SignInService {
   verifyPassword(input: { directory: Directory; account: Account; password: string; requester: Requester }): Promise<boolean>;
 }
 
+const countersOf = (account: Account): LockoutCounters => ({
+  failedSignIns: account.failed_sign_ins,
+  lockouts: account.lockouts,
+  lockedUntil: account.locked_until,
+  recentFailedFingerprints: account.recent_failed_fingerprints,
+});
+
+function lockoutEvent(directory: Directory, target: Account, counters: LockoutCounters, requester: Requester): AuditEvent {
+  return { type: 'lockout', outcome: 'locked', directoryId: directory.id, accountId: target.id, ...requester, detail: { until: counters.lockedUntil?.toISOString() } };
+}
+
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const policy = deps.policy ?? LOCKOUT_POLICY;
   const metrics = deps.metrics ?? NO_FLOW_METRICS;
   // Keyed with the account id, so one wrong password leaves a different fingerprint on every account.
   const fingerprint = (accountId: string, password: string) => keyedHash(deps.key, 'wrong-password', `${accountId}:${normalizePassword(password)}`);
 
-  async function admit(directory: Directory, target: Account | undefined, print: string, requester: Requester): Promise<Admission | undefined> {
+  /** The attempt judged under the account's row lock: the fallback when the counters moved under us. */
+  async function admitLocked(directory: Directory, target: Account | undefined, print: string, requester: Requester): Promise<Admission | undefined> {
     return deps.store.inTransaction(async (store, trx) => {
       const counters = await store.lockCounters(directory.id, target?.id ?? NO_ACCOUNT);
       if (!counters || !target) return undefined;
       const admission = admitAttempt(counters, print, new Date(), policy);
       if (admission.kind === 'evaluate') await store.saveCounters(target.id, admission.counters);
-      if (admission.kind === 'evaluate' && admission.lockedNow) {
-        await recordAudit(trx, { type: 'lockout', outcome: 'locked', directoryId: directory.id, accountId: target.id, ...requester, detail: { until: admission.counters.lockedUntil?.toISOString() } });
-      }
+      if (admission.kind === 'evaluate' && admission.lockedNow) await recordAudit(trx, lockoutEvent(directory, target, admission.counters, requester));
       return admission;
     });
+  }
+
+  /**
+   * Admits (and counts) an attempt with one compare-and-swap on the counters as they were read with the
+   * account: no transaction, one statement. Every path runs that statement, a refused or unknown one
+   * against an id that matches no row, so they cost the same. If another attempt changed the counters
+   * in between, the swap fails and the attempt is judged again under the row lock, so no more than the
+   * threshold are ever admitted (L4).
+   */
+  async function admit(directory: Directory, target: Account | undefined, print: string, requester: Requester): Promise<Admission | undefined> {
+    const expected = target ? countersOf(target) : CLEARED_COUNTERS;
+    const admission = target ? admitAttempt(expected, print, new Date(), policy) : undefined;
+    const counted = target && admission?.kind === 'evaluate' ? { target, admission } : undefined;
+    const swapped = await deps.store.swapCounters({
+      directoryId: directory.id,
+      accountId: counted?.target.id ?? NO_ACCOUNT,
+      expected,
+      next: counted?.admission.counters ?? expected,
+      ...(counted?.admission.lockedNow ? { audit: lockoutEvent(directory, counted.target, counted.admission.counters, requester) } : {}),
+    });
+    return counted && !swapped ? admitLocked(directory, target, print, requester) : admission;
   }
 
   async function recordFailure(directory: Directory, target: Account | undefined, print: string, reason: FailureReason, context: AttemptContext, requester: Requester): Promise<void> {
@@ -100,15 +132,20 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         metrics.flowOutcome({ flow: 'sign_in', outcome: 'failure' });
         return { ok: false };
       }
-      await deps.store.inTransaction(async (store, trx) => {
-        await store.markSignedIn(target.id, new Date());
-        await recordAudit(trx, { type: 'sign_in', outcome: 'success', directoryId: directory.id, accountId: target.id, ...requester, detail: { context: 'sign_in' } });
+      // The password is known good only now: the moment to move an imported hash to argon2id (S1).
+      const rehash = deps.hasher.needsRehash(target.password_hash) ? { from: target.password_hash, to: await deps.hasher.hash(password) } : undefined;
+      const session = deps.sessions.prepare({ accountId: target.id, directoryId: directory.id, ...requester });
+      await deps.store.completeSignIn({
+        accountId: target.id,
+        at: new Date(),
+        audit: { type: 'sign_in', outcome: 'success', directoryId: directory.id, accountId: target.id, ...requester, detail: { context: 'sign_in' } },
+        // A session the browser already held is ended rather than reused (SE2: a new id on every sign-in).
+        endSessionHash: previousToken ? sha256(previousToken) : null,
+        session: session.row,
+        ...(rehash ? { rehash } : {}),
       });
-      // A session the browser already held is ended rather than reused (SE2: a new id on every sign-in).
-      if (previousToken) await deps.sessions.end(previousToken);
-      const token = await deps.sessions.start({ accountId: target.id, directoryId: directory.id, ...requester });
       metrics.flowOutcome({ flow: 'sign_in', outcome: 'success' });
-      return { ok: true, token, account: target };
+      return { ok: true, token: session.token, account: target };
     },
 
     async verifyPassword({ directory, account, password, requester }) {

@@ -13,6 +13,7 @@ import { renderAlreadyRegisteredPage, renderExpiredPage } from './pages/closed-p
 import { createSignUpService, FLOW_LIFETIME_SECONDS, type FlowHandle, type SignUpService } from './sign-up-service.ts';
 import type { SignUpState } from './sign-up-flow.ts';
 import { createSignUpStore } from './sign-up-store.ts';
+import { runOfBrowser } from '../../run-now/run-tag.ts';
 
 // HTTP only. Every POST answers 303 to the flow's page, and the GET renders whatever state the flow is
 // in: a reload never resubmits, and the page always matches the database. The flow id in the URL is
@@ -62,7 +63,8 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): 
     const { email } = parse(emailForm, request.body);
     await deps.limits.check('sign_up', { ip: clientIp(request), directoryId: directory.id, identifier: email });
     const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
-    const started = await service.start({ directory, email, locale: ctx.locale });
+    const runId = await runOfBrowser(request, deps.cookies, deps.runs, directory.id);
+    const started = await service.start({ directory, email, locale: ctx.locale, runId });
     if (!started.ok) return sendPage(reply, renderEmailPage(ctx, deps.links, directory, { email, invalid: true }), 400);
     reply.setCookie(bindingCookie, started.secret, deps.cookies.options(FLOW_LIFETIME_SECONDS));
     return reply.redirect(flowPath(directory, started.flowId), 303);

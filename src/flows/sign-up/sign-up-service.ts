@@ -57,7 +57,7 @@ export interface Details {
 }
 
 export interface SignUpService {
-  start(input: { directory: Directory; email: string; locale: Locale }): Promise<{ ok: true; flowId: string; secret: string } | { ok: false }>;
+  start(input: { directory: Directory; email: string; locale: Locale; runId?: string | undefined }): Promise<{ ok: true; flowId: string; secret: string } | { ok: false }>;
   load(handle: FlowHandle): Promise<{ flow: Flow; state: SignUpState }>;
   resend(handle: FlowHandle): Promise<void>;
   verifyCode(handle: FlowHandle, code: string): Promise<void>;
@@ -110,6 +110,7 @@ export function createSignUpService(deps: SignUpServiceDeps): SignUpService {
       locale: flow.locale,
       to: existing?.email ?? flow.identifier_input ?? '',
       payload: { sealedCode: sealCode(deps.key, code), minutes: Math.round(deps.settings.resetCodeTtlSeconds / 60) },
+      runId: flow.run_id,
     });
     return true;
   }
@@ -188,7 +189,7 @@ export function createSignUpService(deps: SignUpServiceDeps): SignUpService {
   return {
     load,
 
-    async start({ directory, email, locale }) {
+    async start({ directory, email, locale, runId }) {
       if (!isValidEmail(email)) return { ok: false };
       const secret = randomToken();
       const canonical = canonicalize(email);
@@ -203,6 +204,7 @@ export function createSignUpService(deps: SignUpServiceDeps): SignUpService {
           locale,
           ...stateToRow({ name: 'awaiting_code', notice: 'sent' }),
           expiresAt: new Date(Date.now() + FLOW_LIFETIME_SECONDS * 1000),
+          runId: runId ?? null,
         });
         await sendCode(store, trx, flow, directory);
         return flow.id;

@@ -18,6 +18,7 @@ export interface NewSignUpFlow {
   readonly state: string;
   readonly data: Record<string, unknown>;
   readonly expiresAt: Date;
+  readonly runId?: string | null;
 }
 
 export interface SignUpStore {
@@ -89,6 +90,7 @@ export function createSignUpStore(db: Kysely<Database>): SignUpStore {
           account_id: flow.accountId,
           locale: flow.locale,
           expires_at: flow.expiresAt,
+          run_id: flow.runId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),

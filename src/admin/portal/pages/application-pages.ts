@@ -35,6 +35,12 @@ export const applicationMessages = {
   remove: 'Delete',
   removeConfirm: 'Delete this registration? Applications using it can no longer sign customers in.',
   registered: 'Application registered.',
+  saved: 'Application saved.',
+  edit: 'Edit',
+  editTitle: 'Edit {name}',
+  save: 'Save',
+  cancel: 'Cancel',
+  typeFixed: 'The client type is fixed at registration.',
   removed: 'Application deleted.',
   invalidName: 'Enter a display name of 1 to 100 characters.',
   invalidRedirects: 'Enter 1 to 10 redirect URIs, one per line.',
@@ -79,6 +85,7 @@ function applicationRow(view: ApplicationsView, application: Application): Html 
   const actions = application.built_in
     ? html`<p class="hint">${m.builtIn}</p>`
     : html`<div class="actions">
+<a class="button quiet" href="${base}">${m.edit}<span class="visually-hidden"> ${application.display_name}</span></a>
 ${application.client_type === 'confidential' ? html`<form method="post" action="${base}/rotate">${csrfField(view.csrf)}<button type="submit" class="quiet" title="${m.rotateWarning}">${m.rotate}</button></form>` : ''}
 <form method="post" action="${base}/delete" data-confirm="${m.removeConfirm}">${csrfField(view.csrf)}<button type="submit" class="danger">${m.remove}</button></form>
 </div>`;
@@ -95,25 +102,66 @@ ${actions}
 </li>`;
 }
 
-function registrationForm(view: ApplicationsView): Html {
-  const draft = view.draft ?? { name: '', redirects: '', type: 'public', flows: [] };
-  const flows = view.userFlows.map(
+type Draft = NonNullable<ApplicationsView['draft']>;
+
+/** The fields shared by registration and editing; the client type only where it can still be chosen. */
+function registrationFields(userFlows: readonly UserFlow[], draft: Draft, typeChoice: boolean): Html {
+  const flows = userFlows.map(
     (flow) => html`<div class="choice"><input type="checkbox" id="flow-${flow.id}" name="flows" value="${flow.name}"${draft.flows.includes(flow.name) ? html` checked` : ''}><label for="flow-${flow.id}">${flow.name}</label></div>`,
   );
   const type = (value: string, label: string) =>
-    html`<div class="choice"><input type="radio" id="type-${value}" name="client_type" value="${value}"${draft.type === value ? html` checked` : ''}><label for="type-${value}">${label}</label></div>`;
+    html`<div class="choice"><input type="radio" id="type-${value}" name="client_type" value="${value}"${draft.type === value ? html` checked` : ''}${typeChoice ? '' : html` disabled`}><label for="type-${value}">${label}</label></div>`;
+  return html`<div class="field"><label for="field-name">${m.fieldName}</label><input type="text" id="field-name" name="display_name" required maxlength="100" value="${draft.name}"></div>
+<div class="field"><label for="field-redirects">${m.fieldRedirects}</label><textarea id="field-redirects" name="redirect_uris" rows="3" required maxlength="21000" aria-describedby="field-redirects-hint">${draft.redirects}</textarea><p class="hint" id="field-redirects-hint">${m.fieldRedirectsHint}</p></div>
+<fieldset><legend>${m.fieldType}</legend>${typeChoice ? '' : html`<p class="hint">${m.typeFixed}</p>`}${type('public', m.typePublic)}${type('confidential', m.typeConfidential)}</fieldset>
+<fieldset><legend>${m.fieldFlows}</legend><p class="hint">${m.fieldFlowsHint}</p>${flows}</fieldset>`;
+}
+
+function registrationForm(view: ApplicationsView): Html {
+  const draft = view.draft ?? { name: '', redirects: '', type: 'public', flows: [] };
   return html`<section class="panel" aria-labelledby="new-registration">
 <h2 id="new-registration">${m.newRegistration}</h2>
 ${alertBox(view.error)}
 <form method="post" action="${directoryPath(view.directory.slug, '/applications')}">
 ${csrfField(view.csrf)}
-<div class="field"><label for="field-name">${m.fieldName}</label><input type="text" id="field-name" name="display_name" required maxlength="100" value="${draft.name}"></div>
-<div class="field"><label for="field-redirects">${m.fieldRedirects}</label><textarea id="field-redirects" name="redirect_uris" rows="3" required maxlength="21000" aria-describedby="field-redirects-hint">${draft.redirects}</textarea><p class="hint" id="field-redirects-hint">${m.fieldRedirectsHint}</p></div>
-<fieldset><legend>${m.fieldType}</legend>${type('public', m.typePublic)}${type('confidential', m.typeConfidential)}</fieldset>
-<fieldset><legend>${m.fieldFlows}</legend><p class="hint">${m.fieldFlowsHint}</p>${flows}</fieldset>
+${registrationFields(view.userFlows, draft, true)}
 <div class="actions"><button type="submit">${m.register}</button></div>
 </form>
 </section>`;
+}
+
+export interface ApplicationEditView {
+  readonly admin: SignedInAdmin;
+  readonly csrf: string;
+  readonly directory: Directory;
+  readonly application: Application;
+  readonly userFlows: readonly UserFlow[];
+  readonly error?: string;
+  readonly draft?: Draft;
+}
+
+export function applicationEditPage(view: ApplicationEditView): string {
+  const { application } = view;
+  // The type is fixed; what was registered is shown and sent, whatever a tampered form says.
+  const draft = { ...(view.draft ?? { name: application.display_name, redirects: application.redirect_uris.join('\n'), flows: application.allowed_user_flows }), type: application.client_type };
+  const title = m.editTitle.replace('{name}', application.display_name);
+  const list = directoryPath(view.directory.slug, '/applications');
+  return renderAdminPage(
+    { ...frame(view), breadcrumbs: [...directoryCrumbs(view.directory, m.title).slice(0, -1), { label: m.title, href: list }, { label: application.display_name }] },
+    html`<p class="eyebrow">${view.directory.display_name}</p>
+<h1>${title}</h1>
+${directoryNav(view.directory, 'applications')}
+<section class="panel">
+${alertBox(view.error)}
+<dl class="facts"><dt>${m.columnClientId}</dt><dd><code>${application.client_id}</code></dd></dl>
+<form method="post" action="${directoryPath(view.directory.slug, `/applications/${application.id}`)}">
+${csrfField(view.csrf)}
+<input type="hidden" name="client_type" value="${application.client_type}">
+${registrationFields(view.userFlows, draft, false)}
+<div class="actions"><button type="submit">${m.save}</button> <a class="button quiet" href="${list}">${m.cancel}</a></div>
+</form>
+</section>`,
+  );
 }
 
 export function applicationsPage(view: ApplicationsView): string {

@@ -13,7 +13,7 @@ export const directoryPath = (slug: string, section = ''): string => `/admin/d/$
 export const identifierLabel = (identifier: SignInIdentifier): string => (identifier === 'email' ? m.identifierEmail : m.identifierUsername);
 export const scopeLabel = (scope: ResetScope): string => (scope === 'all' ? m.scopeAll : m.scopeNone);
 
-export type DirectorySection = 'overview' | 'password-reset' | 'applications';
+export type DirectorySection = 'overview' | 'password-reset' | 'applications' | 'user-flows' | 'signing-keys';
 
 /** The nav of a directory's pages; the current one is marked for screen readers and styling. */
 export function directoryNav(directory: Directory, current: DirectorySection): Html {
@@ -22,7 +22,9 @@ export function directoryNav(directory: Directory, current: DirectorySection): H
   return html`<nav aria-label="${m.navLabel}" class="tabs"><ul>
 ${item('overview', directoryPath(directory.slug), m.navOverview)}
 ${item('password-reset', directoryPath(directory.slug, '/password-reset'), m.navPasswordReset)}
+${item('user-flows', directoryPath(directory.slug, '/user-flows'), 'User flows')}
 ${item('applications', directoryPath(directory.slug, '/applications'), 'App registrations')}
+${item('signing-keys', directoryPath(directory.slug, '/signing-keys'), 'Signing keys')}
 </ul></nav>`;
 }
 

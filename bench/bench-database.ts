@@ -1,0 +1,24 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../src/storage/embedded-postgres.ts';
+import { createTestDatabase } from '../test/support/test-database.ts';
+
+/**
+ * A fresh database for one benchmark, on the server BENCH_DATABASE_URL or TEST_DATABASE_URL names, or
+ * else on an embedded cluster started for the run; dropped afterwards.
+ */
+export async function withBenchDatabase<T>(work: (databaseUrl: string) => Promise<T>): Promise<T> {
+  const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const clusterDir = serverUrl ? undefined : await mkdtemp(path.join(os.tmpdir(), 'latchkey-bench-pg-'));
+  const cluster = clusterDir ? await startEmbeddedPostgres(clusterDir, { persistent: false }) : undefined;
+  process.env.TEST_DATABASE_URL = serverUrl ?? cluster?.url;
+  const database = await createTestDatabase();
+  try {
+    return await work(database.url);
+  } finally {
+    await database.drop();
+    await cluster?.stop();
+    if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
+  }
+}
