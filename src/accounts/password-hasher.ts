@@ -49,8 +49,19 @@ class Semaphore {
   }
 }
 
+/**
+ * Each hash keeps a core busy on one of libuv's pool threads (UV_THREADPOOL_SIZE, 4 unless set), which
+ * file reads, DNS look-ups and async crypto share. Hashing on every core starves the event loop (and a
+ * PostgreSQL on the same machine), so under a sign-in flood pages would wait behind hashes. By default
+ * one core and one pool thread stay free: a flood slows sign-ins, not pages (F3).
+ */
+export function defaultHashConcurrency(): number {
+  const poolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism() - 1, poolThreads - 1));
+}
+
 export function createPasswordHasher(options: { concurrency?: number; queueLimit: number; pepper?: string }): PasswordHasher {
-  const limit = options.concurrency ?? Math.max(1, availableParallelism());
+  const limit = options.concurrency ?? defaultHashConcurrency();
   const gate = new Semaphore(limit, options.queueLimit);
   const secret = options.pepper ? Buffer.from(options.pepper, 'utf8') : undefined;
   const params = secret ? { ...ARGON2_OPTIONS, secret } : ARGON2_OPTIONS;

@@ -10,8 +10,10 @@ import type { Logger } from 'pino';
 import type { CookiePolicy } from './cookies.ts';
 import { renderError } from './error-handler.ts';
 import { notFound } from './latchkey-error.ts';
+import { parseFormBody } from './form-body.ts';
 import { LOG_REDACTION } from './log-redaction.ts';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.ts';
+import { refuseUnstorableText } from './unstorable-text.ts';
 
 const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
 
@@ -43,7 +45,8 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
     done();
   });
   await app.register(cookie);
-  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(formbody, { bodyLimit: 64 * 1024, parser: parseFormBody });
+  app.addHook('preValidation', async (request) => refuseUnstorableText(request));
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,

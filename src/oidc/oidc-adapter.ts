@@ -24,6 +24,12 @@ export function clientMetadataOf(application: Application): AdapterPayload {
   return { ...common, token_endpoint_auth_method: 'client_secret_basic', client_secret: application.secret_hash ?? '' };
 }
 
+/**
+ * Ids, codes and tokens come straight from requests the provider parsed itself. PostgreSQL refuses NUL
+ * in text with an error, and such a value can match no stored row anyway: it is simply not found.
+ */
+const unstorable = (value: string) => value.includes('\u0000');
+
 export function createAdapterClass(db: Kysely<Database>, directoryId: string, applications: ApplicationStore) {
   return class LatchkeyAdapter implements Adapter {
     constructor(readonly model: string) {}
@@ -48,6 +54,7 @@ export function createAdapterClass(db: Kysely<Database>, directoryId: string, ap
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (unstorable(id)) return undefined;
       if (this.model === 'Client') {
         const application = await applications.findByClientId(id);
         return application && application.directory_id === directoryId ? clientMetadataOf(application) : undefined;
@@ -64,6 +71,7 @@ export function createAdapterClass(db: Kysely<Database>, directoryId: string, ap
     }
 
     private async findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+      if (unstorable(value)) return undefined;
       const row = await db
         .selectFrom('oidc_payloads')
         .select(['payload', 'consumed_at', 'expires_at'])

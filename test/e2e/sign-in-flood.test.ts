@@ -1,18 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { csrfToken, FormClient } from '../support/form-client.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
 // F3: hashing is bounded (a few verifications run at once, a bounded queue waits, 503 "busy" beyond
-// it), so a sign-in flood saturates hashing and nothing else. The flood and the server share this
-// process's event loop and a small machine's cores: the harsh case.
+// it), so a sign-in flood saturates hashing and nothing else. The flood comes from another thread and
+// shares the machine's cores with the server and PostgreSQL: a small, busy host.
 
 const FLOODERS = 60;
+const PAGE_LOADS = 100;
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 };
+
+/** The hashing gauges, as an operator would read them from /metrics. */
+async function hashing(lk: TestLatchkey): Promise<{ running: number; queued: number }> {
+  const text = await (await fetch(`${lk.baseUrl}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { running: gauge('latchkey_hash_in_flight'), queued: gauge('latchkey_hash_queue_length') };
+}
 
 /** A client that has loaded the sign-in page, and the CSRF token it may keep posting with. */
 async function primed(baseUrl: string): Promise<{ client: FormClient; token: string }> {
@@ -34,51 +44,40 @@ describe('sign-in flood', () => {
     await lk?.close();
   });
 
-  it('F3: with 60 sign-ins in flight saturating hashing, GET of the sign-in page keeps p95 well under 200 ms', async (t) => {
-    const signInTimes: number[] = [];
-    const statuses = new Set<number>();
-    let stop = false;
-    const flooder = async (n: number) => {
-      const { client, token } = await primed(lk.baseUrl);
-      for (let i = 0; !stop; i++) {
-        const start = performance.now();
-        const result = await client.post('/d/default/signin', { _csrf: token, identifier: `flood-${n}-${i}@example.com`, password: `guess ${i}` }, { follow: false });
-        signInTimes.push(performance.now() - start);
-        statuses.add(result.status);
-      }
-    };
-    const flood = Array.from({ length: FLOODERS }, (_, n) => flooder(n));
-    // Let the flood fill the hashing queue before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-
-    // Two windows of 40 page loads each, the flood running throughout. The machine running the tests is
-    // shared, so the better window's p95 is judged (both medians must be low): a burst of someone else's
-    // work must not fail the test, while a page that waits behind hashing fails both windows.
-    const reader = new FormClient(lk.baseUrl);
-    const windows: number[][] = [];
-    for (let w = 0; w < 2; w++) {
-      const timings: number[] = [];
-      for (let i = 0; i < 40; i++) {
-        const start = performance.now();
-        const page = await reader.get('/d/default/signin');
-        timings.push(performance.now() - start);
-        assert.equal(page.status, 200);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      windows.push(timings);
+  it('F3: with 60 sign-ins in flight saturating hashing, the sign-in page keeps p99 under 100 ms', async (t) => {
+    const worker = fork(fileURLToPath(new URL('./sign-in-flood-worker.ts', import.meta.url)), [lk.baseUrl, String(FLOODERS)], { execArgv: ['--import', 'tsx'] });
+    const done = new Promise<{ signInTimes: number[]; statuses: number[] }>((resolve, reject) => {
+      worker.once('message', (message) => resolve(message as { signInTimes: number[]; statuses: number[] }));
+      worker.once('error', reject);
+    });
+    // Measure only once the flood has filled the hashing queue.
+    let saturated = await hashing(lk);
+    for (const deadline = Date.now() + 30_000; !(saturated.running > 0 && saturated.queued > 0) && Date.now() < deadline; saturated = await hashing(lk)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    stop = true;
-    await Promise.all(flood);
 
-    const p95 = Math.min(...windows.map((timings) => percentile(timings, 95)));
-    const medians = windows.map((timings) => percentile(timings, 50));
+    // 100 page loads spread over the flood, one at a time, as visitors arriving while it lasts.
+    const reader = new FormClient(lk.baseUrl);
+    const timings: number[] = [];
+    for (let i = 0; i < PAGE_LOADS; i++) {
+      const start = performance.now();
+      const page = await reader.get('/d/default/signin');
+      timings.push(performance.now() - start);
+      assert.equal(page.status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const stillSaturated = await hashing(lk);
+    worker.send('stop');
+    const { signInTimes, statuses } = await done;
+
+    const p99 = percentile(timings, 99);
     const signInMedian = percentile(signInTimes, 50);
-    t.diagnostic(`sign-in page during the flood: medians ${medians.map((m) => m.toFixed(1)).join(' / ')} ms, p95 ${windows.map((w) => percentile(w, 95).toFixed(1)).join(' / ')} ms; sign-in median ${signInMedian.toFixed(0)} ms over ${signInTimes.length}`);
-    assert.deepEqual([...statuses], [400], 'every flooding sign-in was evaluated and refused; none failed');
-    // Saturated: a sign-in waited for many hashes ahead of it in the queue.
-    assert.ok(signInMedian > 5 * Math.max(...medians), `sign-ins queued: median ${signInMedian.toFixed(0)} ms`);
-    assert.ok(medians.every((m) => m < 50), `sign-in page medians ${medians.join(', ')} ms during the flood`);
-    assert.ok(p95 < 150, `sign-in page p95 ${p95.toFixed(1)} ms during the flood`);
+    t.diagnostic(`sign-in page during the flood over ${timings.length} loads: p50 ${percentile(timings, 50).toFixed(1)} ms, p95 ${percentile(timings, 95).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; sign-in median ${signInMedian.toFixed(0)} ms over ${signInTimes.length}; hashing ${JSON.stringify(saturated)} then ${JSON.stringify(stillSaturated)}`);
+    assert.deepEqual(statuses, [400], 'every flooding sign-in was evaluated and refused; none failed');
+    // Saturated throughout: hashing busy with a queue waiting, at the start and at the end of the measure.
+    for (const stats of [saturated, stillSaturated]) assert.ok(stats.running > 0 && stats.queued > 0, JSON.stringify(stats));
+    assert.ok(signInMedian > 5 * percentile(timings, 50), `sign-ins queued: median ${signInMedian.toFixed(0)} ms`);
+    assert.ok(p99 < 100, `sign-in page p99 ${p99.toFixed(1)} ms during the flood`);
   });
 
   it('F3: past the bounded hashing queue, sign-ins are turned away at once with 503 "busy", never queued without end', async () => {
