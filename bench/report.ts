@@ -11,6 +11,9 @@ export interface Measured<T extends RunResult = RunResult> {
 export interface BenchFigures {
   readonly date: Date;
   readonly machine: string;
+  /** 1-minute load averages when the run began and ended: how much else the shared machine was doing. */
+  readonly load: readonly [number, number];
+  readonly cores: number;
   readonly seconds: number;
   readonly rawVerifications: number;
   readonly page: Measured;
@@ -29,6 +32,10 @@ function row(name: string, m: Measured): string {
   return `| ${name} | ${r.requests}${errors} | ${rate(r).toFixed(1)} | ${ms(percentile(r.latenciesMs, 50))} | ${ms(percentile(r.latenciesMs, 95))} | ${ms(percentile(r.latenciesMs, 99))} | ${ms(m.cpuMsPerRequest)} | ${m.peakRssMb.toFixed(0)} |`;
 }
 
+/** Other work on the machine skews even the ratios: a run taken under it says so. */
+const busyWarning = (f: BenchFigures) =>
+  Math.max(...f.load) > f.cores * 1.5 ? ' — the machine was busy with other work, so these figures, ratios included, are not to be relied on' : '';
+
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 
 export function renderReport(f: BenchFigures): string {
@@ -37,7 +44,8 @@ export function renderReport(f: BenchFigures): string {
   const peakRss = Math.max(f.page.peakRssMb, f.signIns.peakRssMb, f.resets.peakRssMb, f.verify.peakRssMb, f.roundTrip.peakRssMb);
   return `# Benchmarks
 
-Produced by \`npm run bench\` (bench/run.ts) on ${f.date.toISOString().slice(0, 10)}: ${f.machine}.
+Produced by \`npm run bench\` (bench/run.ts) on ${f.date.toISOString().slice(0, 10)}: ${f.machine}; 1-minute
+load average ${f.load[0].toFixed(1)} at the start and ${f.load[1].toFixed(1)} at the end${busyWarning(f)}.
 Latchkey runs as its own process (\`node --import tsx src/main.ts start\`) on PostgreSQL with mail to an
 in-process SMTP server; the load generator drives the real pages and forms, cookies and CSRF tokens
 included, at a fixed concurrency for ${f.seconds} s per scenario (or until its accounts are used up).

@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase();
   const smtp = await startSmtpSink();
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const loadAtStart = os.loadavg()[0] ?? 0;
 
   log(`argon2id baseline: ${cores} in flight for ${SECONDS} s`);
   const rawVerifications = await argon2VerificationsPerSecond(cores, SECONDS * 1000);
@@ -106,6 +107,8 @@ async function main(): Promise<void> {
     const report = renderReport({
       date: new Date(),
       machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${cores} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+      load: [loadAtStart, os.loadavg()[0] ?? 0],
+      cores,
       seconds: SECONDS,
       rawVerifications,
       page, signIns, resets, verify, roundTrip,
