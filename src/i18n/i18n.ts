@@ -1,7 +1,7 @@
 import { catalogs, type MessageKey } from './catalogs/index.ts';
 import type { Locale } from '../storage/schema.ts';
 
-export const LOCALES: readonly Locale[] = ['en', 'fr', 'nl'];
+export const LOCALES: readonly Locale[] = ['en', 'fr', 'nl', 'de', 'es'];
 export type { MessageKey };
 
 export type Translate = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;

@@ -8,7 +8,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 
 export type SignInIdentifier = 'email' | 'username';
 export type ResetScope = 'none' | 'all';
-export type Locale = 'en' | 'fr' | 'nl';
+export type Locale = 'en' | 'fr' | 'nl' | 'de' | 'es';
 
 export interface DirectoriesTable {
   id: Generated<string>;
