@@ -10,6 +10,7 @@ import { ensureFirstAdmin } from './admin/first-admin.ts';
 import { registerAdminRoutes } from './admin/portal/admin-routes.ts';
 import { isSecureOrigin, type Config } from './config/config.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
+import { createTextCache } from './directories/directory-texts.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
 import { registerMyAccountRoutes } from './flows/my-account/my-account-routes.ts';
@@ -44,6 +45,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const key = await loadInstanceKey(db, config.secret);
 
   const directories = createDirectoryStore(db);
+  const texts = createTextCache(db);
   const defaultDirectory = await directories.ensureDefault();
   const userFlows = createUserFlowStore(db);
   await userFlows.ensureDefaults(defaultDirectory.id);
@@ -63,13 +65,16 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
-  const dispatcher = createOutboxDispatcher({ db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key });
+  const dispatcher = createOutboxDispatcher({
+    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, texts,
+    signInUrl: (slug) => links.absolute(links.paths.signIn(slug)),
+  });
 
   const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}) });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
   const customer = {
-    db, directories, accounts, sessions, hasher, cookies, links, key, limits,
+    db, directories, texts, accounts, sessions, hasher, cookies, links, key, limits,
     settings: {
       passwordMinLength: config.passwordMinLength,
       resetCodeTtlSeconds: config.resetCodeTtlSeconds,
@@ -83,7 +88,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerMyAccountRoutes(server, customer);
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
-  registerOidcRoutes(server, { directories, providers });
+  registerOidcRoutes(server, { directories, texts, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows });
 
   const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
+import type { TextCache } from '../directories/directory-texts.ts';
+import { mailSender } from './mail-sender.ts';
 import { openCode } from './sealed-code.ts';
 import { renderEmail } from './templates/render-email.ts';
 
@@ -38,6 +40,10 @@ export function createOutboxDispatcher(options: {
   from: string;
   /** Opens the codes sealed into payloads. */
   instanceKey: Buffer;
+  /** Each directory's overrides and templates. */
+  texts: TextCache;
+  /** The absolute sign-in page of a directory, for templates that link to it. */
+  signInUrl: (directorySlug: string) => string;
   pollMs?: number;
 }): OutboxDispatcher {
   const { db, transport, logger } = options;
@@ -83,8 +89,10 @@ export function createOutboxDispatcher(options: {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
-      const content = renderEmail({ ...message, payload }, message.directory);
-      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
+      const texts = await options.texts.load(message.directory);
+      const content = renderEmail({ ...message, payload }, message.directory, texts, { signInUrl: options.signInUrl(message.directory.slug) });
+      const sender = mailSender(message.directory, options.from);
+      await transport.send({ ...sender, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>` });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
       const giveUp = message.attempts >= MAX_ATTEMPTS;

@@ -37,7 +37,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
   const sessionCookie = deps.cookies.name('session');
 
   async function step(request: FastifyRequest, reply: FastifyReply): Promise<Step> {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const uid = (request.params as { uid?: unknown }).uid;
     if (typeof uid !== 'string' || !UID.test(uid)) throw badRequest();
     const provider = await deps.providers.get(directory);
@@ -70,7 +70,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
   }
 
   function signInPage(request: FastifyRequest, reply: FastifyReply, s: Step, view: { identifier?: string; failed?: boolean; notice?: boolean }, status = 200) {
-    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+    const ctx = pageContext(request, reply, deps, s.directory, { requested: s.uiLocales, flowDefault: s.flow.default_locale });
     const page = renderSignInPage(ctx, deps.links, s.directory, {
       ...(view.identifier !== undefined ? { identifier: view.identifier } : {}),
       ...(view.failed ? { error: 'sign_in_failed' as const } : {}),
@@ -124,7 +124,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     const accountId = await signedInAccount(request, s.directory);
     const account = accountId ? await deps.accounts.findById(s.directory.id, accountId) : undefined;
     if (!account || s.flow.type !== 'profile_edit') return reply.code(303).redirect(base(s), 303);
-    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+    const ctx = pageContext(request, reply, deps, s.directory, { requested: s.uiLocales, flowDefault: s.flow.default_locale });
     return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, displayName: account.display_name }));
   });
 
@@ -134,7 +134,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     if (!accountId || s.flow.type !== 'profile_edit') return reply.code(303).redirect(base(s), 303);
     const form = profileForm.safeParse(request.body);
     if (!form.success) {
-      const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+      const ctx = pageContext(request, reply, deps, s.directory, { requested: s.uiLocales, flowDefault: s.flow.default_locale });
       const typed = (request.body as { display_name?: unknown } | undefined)?.display_name;
       return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, displayName: typeof typed === 'string' ? typed.slice(0, 200) : '', error: 'profile_edit_display_name_invalid' }), 400);
     }

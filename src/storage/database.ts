@@ -4,6 +4,7 @@ import * as initial from './migrations/0001-initial.ts';
 import * as applications from './migrations/0002-applications.ts';
 import * as supportContact from './migrations/0003-support-contact.ts';
 import * as rateLimits from './migrations/0010-rate-limits.ts';
+import * as languagesAndTemplates from './migrations/0050-languages-and-templates.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0002-applications': applications,
   '0003-support-contact': supportContact,
   '0010-rate-limits': rateLimits,
+  '0050-languages-and-templates': languagesAndTemplates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -19,6 +19,12 @@ export interface DirectoriesTable {
   default_locale: ColumnType<Locale, Locale | undefined, Locale>;
   /** Where a customer who cannot help themselves is sent: free text (address, URL or phone). */
   support_contact: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The languages customers may see; default_locale is always one of them. */
+  offered_locales: ColumnType<Locale[], Locale[] | undefined, Locale[]>;
+  /** Raised by every change to languages, overrides, templates or sender: caches compare it. */
+  texts_version: ColumnType<number, number | undefined, number>;
+  mail_from_name: ColumnType<string | null, string | null | undefined, string | null>;
+  mail_reply_to: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -232,6 +238,26 @@ export interface RateLimitsTable {
   expires_at: Date;
 }
 
+/** An administrator's replacement for one catalog string in one language of one directory. */
+export interface TextOverridesTable {
+  directory_id: string;
+  locale: Locale;
+  key: string;
+  text: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A directory's own subject, HTML and text for one kind of message in one language. */
+export interface EmailTemplatesTable {
+  directory_id: string;
+  template: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   directories: DirectoriesTable;
   accounts: AccountsTable;
@@ -250,6 +276,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   flow_runs: FlowRunsTable;
   rate_limits: RateLimitsTable;
+  text_overrides: TextOverridesTable;
+  email_templates: EmailTemplatesTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;
@@ -259,3 +287,4 @@ export type Flow = Selectable<FlowsTable>;
 export type OutboxMessage = Selectable<OutboxTable>;
 export type UserFlow = Selectable<UserFlowsTable>;
 export type Application = Selectable<ApplicationsTable>;
+export type StoredEmailTemplate = Selectable<EmailTemplatesTable>;

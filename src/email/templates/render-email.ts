@@ -1,7 +1,10 @@
-import { isLocale, translator, type MessageKey, type Translate } from '../../i18n/i18n.ts';
+import { languagePolicy, type DirectoryTexts } from '../../directories/directory-texts.ts';
+import { isLocale, offeredLocale, translator, type MessageKey, type Translate } from '../../i18n/i18n.ts';
 import { html, type Html } from '../../http/html.ts';
-import type { Directory, OutboxMessage } from '../../storage/schema.ts';
+import type { Directory, Locale, OutboxMessage } from '../../storage/schema.ts';
 import type { EmailTemplate } from '../outbox.ts';
+import { fillTemplate } from './fill-template.ts';
+import type { TemplateVariable } from './template-variables.ts';
 
 // Every message as HTML and plain text, in the customer's language, under the directory's name. All
 // words come from the catalogs; this file only arranges them. HTML mail loads nothing from anywhere.
@@ -21,42 +24,39 @@ interface Message {
   readonly blocks: readonly Block[];
 }
 
-const str = (payload: Record<string, unknown>, key: string): string => {
-  const value = payload[key];
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-};
+/** A message's variables, as strings; the same names an administrator's template uses. */
+export type EmailValues = Readonly<Record<TemplateVariable, string>>;
 
-function codeMessage(t: Translate, payload: Record<string, unknown>, directory: string, keys: { subject: MessageKey; intro: MessageKey; ignore: MessageKey }): Message {
+function codeMessage(t: Translate, v: EmailValues, keys: { subject: MessageKey; intro: MessageKey; ignore: MessageKey }): Message {
+  const directory = v.directoryName;
   return {
     subject: t(keys.subject, { directory }),
     greeting: t('email_greeting'),
     blocks: [
       { kind: 'p', text: t(keys.intro, { directory }) },
-      { kind: 'code', label: t('email_code_label'), code: str(payload, 'code') },
-      { kind: 'p', text: t('email_code_expires', { minutes: str(payload, 'minutes'), directory }) },
+      { kind: 'code', label: t('email_code_label'), code: v.code },
+      { kind: 'p', text: t('email_code_expires', { minutes: v.expiresInMinutes, directory }) },
       { kind: 'p', text: t(keys.ignore) },
     ],
   };
 }
 
-function compose(template: EmailTemplate, t: Translate, message: OutboxMessage, directory: string, locale: string): Message {
-  const payload = message.payload;
+function compose(template: EmailTemplate, t: Translate, v: EmailValues): Message {
   switch (template) {
     case 'reset_code':
-      return codeMessage(t, payload, directory, { subject: 'email_reset_code_subject', intro: 'email_reset_code_intro', ignore: 'email_reset_code_ignore' });
+      return codeMessage(t, v, { subject: 'email_reset_code_subject', intro: 'email_reset_code_intro', ignore: 'email_reset_code_ignore' });
     case 'sign_up_code':
-      return codeMessage(t, payload, directory, { subject: 'email_sign_up_code_subject', intro: 'email_sign_up_code_intro', ignore: 'email_sign_up_code_ignore' });
+      return codeMessage(t, v, { subject: 'email_sign_up_code_subject', intro: 'email_sign_up_code_intro', ignore: 'email_sign_up_code_ignore' });
     case 'password_changed': {
-      const when = `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`;
-      const name = str(payload, 'displayName');
+      const directory = v.directoryName;
       return {
         subject: t('email_password_changed_subject', { directory }),
-        greeting: name ? t('email_greeting_named', { name }) : t('email_greeting'),
+        greeting: v.displayName ? t('email_greeting_named', { name: v.displayName }) : t('email_greeting'),
         blocks: [
-          { kind: 'p', text: t('email_password_changed_intro', { directory, when }) },
-          { kind: 'p', text: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset') },
+          { kind: 'p', text: t('email_password_changed_intro', { directory, when: v.changedAt }) },
+          { kind: 'p', text: v.howChanged },
           { kind: 'p', text: t('email_password_changed_not_you') },
-          { kind: 'link', label: t('email_sign_in_link'), url: str(payload, 'signInUrl') },
+          { kind: 'link', label: t('email_sign_in_link'), url: v.signInUrl },
         ],
       };
     }
@@ -94,12 +94,52 @@ ${m.blocks.map(blockHtml)}
 </div></body></html>`.toString();
 }
 
-/** Turns an outbox row into the message its customer reads, in their language and the directory's name. */
-export function renderEmail(message: OutboxMessage, directory: Directory): EmailContent {
-  const locale = isLocale(message.locale) ? message.locale : directory.default_locale;
-  const t = translator(locale);
-  const name = directory.display_name;
-  const composed = compose(message.template as EmailTemplate, t, message, name, locale);
-  const footer = t('email_footer', { directory: name });
-  return { subject: composed.subject, text: asText(composed, footer, name), html: asHtml(composed, footer, name, locale) };
+const str = (payload: Record<string, unknown>, key: string): string => {
+  const value = payload[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+};
+
+/** The variables of one outbox row, in its language. The code is in the payload only once opened. */
+export function emailValues(message: OutboxMessage, directory: Directory, locale: Locale, t: Translate, signInUrl?: string): EmailValues {
+  const payload = message.payload;
+  return {
+    code: str(payload, 'code'),
+    expiresInMinutes: str(payload, 'minutes'),
+    displayName: str(payload, 'displayName'),
+    signInUrl: str(payload, 'signInUrl') || (signInUrl ?? ''),
+    directoryName: directory.display_name,
+    supportContact: directory.support_contact ?? '',
+    changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`,
+    howChanged: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset'),
+  };
+}
+
+/** The built-in message, with the directory's overrides of the catalog words. */
+export function renderDefaultEmail(template: EmailTemplate, locale: Locale, t: Translate, values: EmailValues): EmailContent {
+  const composed = compose(template, t, values);
+  const footer = t('email_footer', { directory: values.directoryName });
+  return { subject: composed.subject, text: asText(composed, footer, values.directoryName), html: asHtml(composed, footer, values.directoryName, locale) };
+}
+
+/**
+ * Turns an outbox row into the message its customer reads: in their language if the directory offers
+ * it, else the directory's default; the directory's own template for that message and language when it
+ * has one, else the built-in one with its overrides.
+ */
+export function renderEmail(message: OutboxMessage, directory: Directory, texts?: DirectoryTexts, options: { signInUrl?: string } = {}): EmailContent {
+  const locale = offeredLocale(languagePolicy(directory), isLocale(message.locale) ? message.locale : undefined);
+  const t = translator(locale, texts?.overrides[locale]);
+  const template = message.template as EmailTemplate;
+  const values = emailValues(message, directory, locale, t, options.signInUrl);
+  const custom = texts?.templates.find((row) => row.template === template && row.locale === locale);
+  return custom ? fillTemplate(custom, values) : renderDefaultEmail(template, locale, t, values);
+}
+
+/** The built-in message as a template: every value replaced by its {{variable}}, for the portal's editor. */
+export function defaultTemplate(template: EmailTemplate, locale: Locale, t: Translate): EmailContent {
+  const token = (name: TemplateVariable) => `{{${name}}}`;
+  const values = Object.fromEntries(
+    (['code', 'expiresInMinutes', 'displayName', 'signInUrl', 'directoryName', 'supportContact', 'changedAt', 'howChanged'] as const).map((name) => [name, token(name)]),
+  ) as Record<TemplateVariable, string>;
+  return renderDefaultEmail(template, locale, t, values);
 }

@@ -15,5 +15,5 @@ ${csrfField(ctx.csrf)}
 <input type="text" id="display_name" name="display_name" value="${view.displayName}" autocomplete="name" required maxlength="100">
 <div class="actions"><button type="submit">${t('profile_edit_save')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: directory.display_name }, body);
+  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: directory.display_name, t, offered: ctx.offered }, body);
 }

@@ -14,5 +14,5 @@ export interface ResetPageContext {
 }
 
 export function renderResetPage(ctx: ResetPageContext, title: string, body: Html): string {
-  return renderPage({ locale: ctx.page.locale, title, brand: ctx.directory.display_name, path: ctx.path }, body);
+  return renderPage({ locale: ctx.page.locale, title, brand: ctx.directory.display_name, path: ctx.path, t: ctx.page.t, offered: ctx.page.offered }, body);
 }

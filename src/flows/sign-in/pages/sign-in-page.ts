@@ -40,5 +40,5 @@ ${passwordField(t, { name: 'password', label: t('field_password'), autocomplete:
 ${forgot}
 ${signUp}
 </div>`;
-  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: directory.display_name, path }, body);
+  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: directory.display_name, path, t, offered: ctx.offered }, body);
 }

@@ -5,5 +5,5 @@ import type { Directory } from '../../../storage/schema.ts';
 
 /** Every sign-up page: the directory's frame, titled for sign-up, language links back to this page. */
 export function renderSignUpFrame(ctx: PageContext, directory: Directory, path: string, body: Html): string {
-  return renderPage({ locale: ctx.locale, title: ctx.t('sign_up_title'), brand: directory.display_name, path }, body);
+  return renderPage({ locale: ctx.locale, title: ctx.t('sign_up_title'), brand: directory.display_name, path, t: ctx.t, offered: ctx.offered }, body);
 }
