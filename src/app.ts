@@ -91,7 +91,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerOidcRoutes(server, { directories, texts, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows });
 
-  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits };
+  const admin = { db, directories, hasher, cookies, links, applications, userFlows, limits, key, mailFrom: config.mailFrom, mailQueued: () => dispatcher.nudge() };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);
 

@@ -17,4 +17,10 @@ export interface AdminDeps {
   readonly limits: RateLimits;
   readonly applications: ApplicationStore;
   readonly userFlows: UserFlowStore;
+  /** Seals the sample code of a test email like any other (R9). */
+  readonly key: Buffer;
+  /** MAIL_FROM: its address is every directory's; its name the default From name. */
+  readonly mailFrom: string;
+  /** Wakes the dispatcher after a test email is queued. */
+  readonly mailQueued: () => void;
 }

@@ -20,6 +20,7 @@ export type AuditType =
   | 'admin_application_secret_rotated'
   | 'admin_application_deleted'
   | 'admin_setting_changed'
+  | 'admin_test_email_sent'
   | 'admin_created';
 
 export interface AuditEvent {

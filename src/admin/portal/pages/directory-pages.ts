@@ -13,7 +13,7 @@ export const directoryPath = (slug: string, section = ''): string => `/admin/d/$
 export const identifierLabel = (identifier: SignInIdentifier): string => (identifier === 'email' ? m.identifierEmail : m.identifierUsername);
 export const scopeLabel = (scope: ResetScope): string => (scope === 'all' ? m.scopeAll : m.scopeNone);
 
-export type DirectorySection = 'overview' | 'password-reset' | 'applications';
+export type DirectorySection = 'overview' | 'password-reset' | 'applications' | 'languages' | 'email';
 
 /** The nav of a directory's pages; the current one is marked for screen readers and styling. */
 export function directoryNav(directory: Directory, current: DirectorySection): Html {
@@ -23,6 +23,8 @@ export function directoryNav(directory: Directory, current: DirectorySection): H
 ${item('overview', directoryPath(directory.slug), m.navOverview)}
 ${item('password-reset', directoryPath(directory.slug, '/password-reset'), m.navPasswordReset)}
 ${item('applications', directoryPath(directory.slug, '/applications'), 'App registrations')}
+${item('languages', directoryPath(directory.slug, '/languages'), 'Languages')}
+${item('email', directoryPath(directory.slug, '/email'), 'Email templates')}
 </ul></nav>`;
 }
 
