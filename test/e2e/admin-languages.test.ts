@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formAction, visibleText } from '../support/form-client.ts';
-import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin, startInstance, type Instance } from './admin-test-kit.ts';
+import type { TestLatchkey } from '../support/test-latchkey.ts';
+import { FormClient, startInstance, startWithSignedInAdmin, type Instance } from './admin-test-kit.ts';
 
 const ADMIN = { email: 'words@example.com', password: 'violet-harbour-lantern' };
 const LANGUAGES = '/admin/d/default/languages';
@@ -11,11 +11,7 @@ describe('admin portal: Languages (offered languages, default, overrides)', () =
   let lk: TestLatchkey;
   let admin: FormClient;
   before(async () => {
-    lk = await startTestLatchkey();
-    await createTestAdmin(lk.latchkey.db, ADMIN.email, ADMIN.password);
-    await lk.setResetScope('all');
-    admin = new FormClient(lk.baseUrl);
-    await signInAdmin(admin, ADMIN.email, ADMIN.password);
+    ({ lk, admin } = await startWithSignedInAdmin(ADMIN));
   });
   after(() => lk.close());
 
@@ -48,7 +44,7 @@ describe('admin portal: Languages (offered languages, default, overrides)', () =
     assert.match(spanish.body, /hreflang="en">English</);
     assert.doesNotMatch(spanish.body, /hreflang="(es|fr|nl)"/, 'the switcher lists offered languages only');
     assert.match((await signInPage({ 'accept-language': 'fr' }, '?ui_locales=es%20en')).body, /<html lang="en">/);
-    assert.match((await signInPage({ cookie: 'latchkey_locale=es', 'accept-language': 'en' })).body, /<html lang="en">/);
+    assert.match((await signInPage({ cookie: 'lk_locale=es', 'accept-language': 'en' })).body, /<html lang="en">/);
   });
 
   it('an account whose stored language is no longer offered gets its reset mail in the language of the page', async () => {
