@@ -60,6 +60,8 @@ describe('admin portal: Email templates and the sender', () => {
     assert.equal(page.status, 200);
     assert.match(page.body, /<iframe class="mail-preview" title="HTML preview" sandbox srcdoc="&#60;div class=&#34;custom&#34;&#62;&#60;h2&#62;Hi Alex Example/);
     assert.match(visibleText(page.body), /Subject: Latchkey reset for Alex Example/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /style-src 'self' 'unsafe-inline'; .*script-src|script-src 'self'; style-src 'self' 'unsafe-inline'/);
+    assert.doesNotMatch(page.headers.get('content-security-policy') ?? '', /script-src[^;]*unsafe/);
     assert.match(page.body, /<pre class="mail-text" id="preview-text">Hi Alex Example, your code is 123456 \(10 min\)\. http:\/\/latchkey\.test:3000\/d\/default\/signin<\/pre>/);
     assert.deepEqual(await templates(), []);
   });

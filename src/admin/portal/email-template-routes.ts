@@ -69,10 +69,10 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
 
   function editor(reply: FastifyReply, loaded: Loaded, extra: Partial<Parameters<typeof templateEditPage>[0]> = {}, status = 200) {
     const { ctx, template, locale, stored, content } = loaded;
-    return sendPage(reply, templateEditPage({ ...ctx, csrf: reply.generateCsrf(), template, locale, custom: stored !== undefined, content, ...extra }), status)
-      // The preview's HTML is the administrator's, with inline styles; the frame is sandboxed (no scripts,
-      // no same-origin), and only this page lets inline styles through.
-      .header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    // The preview's HTML is the administrator's, with inline styles; the frame is sandboxed (no scripts,
+    // no same-origin), and only this page lets inline styles through.
+    reply.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    return sendPage(reply, templateEditPage({ ...ctx, csrf: reply.generateCsrf(), template, locale, custom: stored !== undefined, content, ...extra }), status);
   }
 
   /** The form's template, or the editor again with the reason when it cannot be saved or previewed. */
