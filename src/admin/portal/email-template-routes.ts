@@ -26,6 +26,7 @@ const templateForm = z.object({ _csrf: z.string(), subject: z.string().max(500),
 const testForm = z.object({ _csrf: z.string(), to: z.string().max(400) });
 
 const SAMPLE_CODE = '123456';
+const EDITOR_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 function sampleValues(directory: Directory, t: Translate, signInUrl: string, locale: Locale): EmailValues {
   return {
@@ -38,6 +39,7 @@ function sampleValues(directory: Directory, t: Translate, signInUrl: string, loc
 
 export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const signInUrl = (directory: Directory) => deps.links.absolute(deps.links.paths.signIn(directory.slug));
+  const secure = deps.links.absolute('/').startsWith('https:');
   const change = (request: FastifyRequest, ctx: DirectoryContext, detail: Record<string, unknown>, write: (store: TextSettingsStore) => Promise<unknown>) =>
     deps.db.transaction().execute(async (trx) => {
       await write(createTextSettingsStore(trx));
@@ -71,7 +73,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
     const { ctx, template, locale, stored, content } = loaded;
     // The preview's HTML is the administrator's, with inline styles; the frame is sandboxed (no scripts,
     // no same-origin), and only this page lets inline styles through.
-    reply.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    reply.header('content-security-policy', EDITOR_CSP + (secure ? '; upgrade-insecure-requests' : ''));
     return sendPage(reply, templateEditPage({ ...ctx, csrf: reply.generateCsrf(), template, locale, custom: stored !== undefined, content, ...extra }), status);
   }
 
