@@ -13,6 +13,7 @@ import { isSecureOrigin, type Config } from './config/config.ts';
 import { registerBrandingAssetRoutes } from './directories/branding-asset-routes.ts';
 import { createBrandingStore } from './directories/branding-store.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
+import { createTextCache } from './directories/directory-texts.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { withMailbox } from './email/mailbox-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
@@ -54,6 +55,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const key = await loadInstanceKey(db, config.secret);
 
   const directories = createDirectoryStore(db);
+  const texts = createTextCache(db);
   const defaultDirectory = await directories.ensureDefault();
   const userFlows = createUserFlowStore(db);
   await userFlows.ensureDefaults(defaultDirectory.id);
@@ -76,7 +78,8 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   }
   const metrics = createMetrics({ db, hashing: () => hasher.stats() });
   const dispatcher = createOutboxDispatcher({
-    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs, links,
+    db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs, links, texts,
+    signInUrl: (slug) => links.absolute(links.paths.signIn(slug)),
   });
 
   const server = await createServer({ logger, cookies, secure, ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}), ...hooks });
@@ -85,7 +88,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
   const customer = {
-    db, directories, accounts, sessions, hasher, cookies, links, key, limits, runs,
+    db, directories, texts, accounts, sessions, hasher, cookies, links, key, limits, runs,
     settings: {
       passwordMinLength: config.passwordMinLength,
       resetCodeTtlSeconds: config.resetCodeTtlSeconds,
@@ -103,13 +106,13 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerBrandingAssetRoutes(server, { branding });
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
-  registerOidcRoutes(server, { directories, providers });
+  registerOidcRoutes(server, { directories, texts, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows, applications });
 
   const admin = {
     db, directories, hasher, cookies, links, applications, userFlows, limits, runs, providers, instanceKey: key,
     settings: { passwordMinLength: config.passwordMinLength }, mailQueued: () => dispatcher.nudge(),
-    mailboxEnabled: transport.kind === 'log', branding,
+    mailboxEnabled: transport.kind === 'log', branding, key, mailFrom: config.mailFrom,
   };
   registerAdminRoutes(server, admin);
   await ensureFirstAdmin(admin, logger, config.firstAdmin);

@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit-log.ts';
 import { enqueueEmail } from '../email/outbox.ts';
 import { endAccountAccess } from './end-account-access.ts';
+import { languagePolicy } from '../directories/directory-texts.ts';
+import { offeredLocale } from '../i18n/i18n.ts';
 import type { Account, Database, Directory, Locale } from '../storage/schema.ts';
 
 // What every new password brings with it, in one transaction with the change itself, whether it came
@@ -51,7 +53,7 @@ export async function setPassword(trx: Kysely<Database>, input: SetPasswordInput
   await enqueueEmail(trx, {
     directoryId: directory.id,
     template: 'password_changed',
-    locale: account.locale ?? input.locale,
+    locale: offeredLocale(languagePolicy(directory), account.locale, input.locale),
     to: account.email,
     payload: { displayName: account.display_name, signInUrl: input.signInUrl, reason: input.reason },
     runId: input.runId ?? null,

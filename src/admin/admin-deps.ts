@@ -32,4 +32,8 @@ export interface AdminDeps {
   /** True while no SMTP server is configured: mail is kept in the portal's mailbox instead. */
   readonly mailboxEnabled: boolean;
   readonly branding: BrandingStore;
+  /** Seals the sample code of a test email like any other (R9). */
+  readonly key: Buffer;
+  /** MAIL_FROM: its address is every directory's; its name the default From name. */
+  readonly mailFrom: string;
 }

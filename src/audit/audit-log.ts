@@ -44,6 +44,7 @@ export const AUDIT_TYPES = [
   'admin_group_member_added',
   'admin_group_member_removed',
   'forced_password_changed',
+  'admin_test_email_sent',
 ] as const;
 
 export type AuditType = (typeof AUDIT_TYPES)[number];

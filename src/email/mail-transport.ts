@@ -2,7 +2,9 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 
 export interface RenderedEmail {
-  readonly from: string;
+  /** An object keeps a directory's name from being parsed as part of an address. */
+  readonly from: string | { readonly name: string; readonly address: string };
+  readonly replyTo?: string;
   readonly to: string;
   readonly subject: string;
   readonly text: string;
@@ -39,7 +41,8 @@ export function createMailTransport(options: { smtpUrl: string | undefined; logg
     async send(email) {
       // One recipient, always the stored address (R10): `to` is a single string, never a list.
       await transporter.sendMail({
-        from: email.from,
+        from: typeof email.from === 'string' ? email.from : { ...email.from },
+        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
         to: email.to,
         subject: email.subject,
         text: email.text,

@@ -1,11 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, OutboxMessage } from '../storage/schema.ts';
+import type { Database, Directory, OutboxMessage } from '../storage/schema.ts';
 import type { MailTransport } from './mail-transport.ts';
+import type { TextCache } from '../directories/directory-texts.ts';
+import { mailSender } from './mail-sender.ts';
 import { openCode } from './sealed-code.ts';
 import type { Links } from '../http/links.ts';
 import { brandingForEmail } from './templates/email-branding.ts';
-import { renderEmail, type MailDirectory } from './templates/render-email.ts';
+import { renderEmail } from './templates/render-email.ts';
 
 // Delivers the outbox. Rows are claimed with SKIP LOCKED and a lease, so several instances share the
 // work without sending a message twice, and a row whose instance died is picked up once its lease runs
@@ -42,6 +44,10 @@ export function createOutboxDispatcher(options: {
   instanceKey: Buffer;
   /** PUBLIC_URL links, for the directory's logo in mail. */
   links: Links;
+  /** Each directory's overrides and templates. */
+  texts: TextCache;
+  /** The absolute sign-in page of a directory, for templates that link to it. */
+  signInUrl: (directorySlug: string) => string;
   pollMs?: number;
   /** Where a "Run now" run's messages are copied as rendered: its test inbox. */
   runInbox?: { keepMessage(message: { runId: string; outboxId: string; to: string; template: string; subject: string; text: string }): Promise<void> };
@@ -59,55 +65,47 @@ export function createOutboxDispatcher(options: {
   let stopping = false;
   let sending: string | undefined;
 
-  /** Leases a batch, with what the messages need of their directories, in one statement. */
-  async function claim(): Promise<Array<OutboxMessage & { directory: MailDirectory }>> {
+  /** Leases a batch, then reads the directories it names (name, languages, texts, branding, sender). */
+  async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
     const claimed = await db
-      .with('claimed', (qb) =>
-        qb
-          .updateTable('outbox')
-          .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
-          .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('outbox')
-              .select('id')
-              .where('status', '=', 'pending')
-              .where('next_attempt_at', '<=', sql<Date>`now()`)
-              .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
-              .orderBy('next_attempt_at')
-              .limit(BATCH)
-              .forUpdate()
-              .skipLocked(),
-          )
-          .returningAll(),
+      .updateTable('outbox')
+      .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', sql<Date>`now()`)
+          .where((w) => w.or([w('claimed_until', 'is', null), w('claimed_until', '<', sql<Date>`now()`)]))
+          .orderBy('next_attempt_at')
+          .limit(BATCH)
+          .forUpdate()
+          .skipLocked(),
       )
-      .selectFrom('claimed')
-      .innerJoin('directories', 'directories.id', 'claimed.directory_id')
-      .selectAll('claimed')
-      .select([
-        'directories.display_name as directory_display_name', 'directories.default_locale as directory_default_locale', 'directories.slug as directory_slug',
-        'directories.support_contact as directory_support_contact', 'directories.brand_logo as directory_brand_logo', 'directories.brand_primary_color as directory_brand_primary_color',
-      ])
+      .returningAll()
       .execute();
+    if (claimed.length === 0) return [];
     for (const m of claimed) held.add(m.id);
-    return claimed.map(({ directory_display_name, directory_default_locale, directory_slug, directory_support_contact, directory_brand_logo, directory_brand_primary_color, ...m }) => ({
-      ...m,
-      directory: {
-        display_name: directory_display_name, default_locale: directory_default_locale, slug: directory_slug,
-        support_contact: directory_support_contact, brand_logo: directory_brand_logo, brand_primary_color: directory_brand_primary_color,
-      },
-    }));
+    const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
+    const byId = new Map(directories.map((d) => [d.id, d]));
+    return claimed.flatMap((m) => {
+      const directory = byId.get(m.directory_id);
+      return directory ? [{ ...m, directory }] : [];
+    });
   }
 
-  async function deliver(message: OutboxMessage & { directory: MailDirectory }): Promise<boolean> {
+  async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
-      const content = renderEmail({ ...message, payload }, message.directory, brandingForEmail(message.directory, options.links));
+      const texts = await options.texts.load(message.directory);
+      const content = renderEmail({ ...message, payload }, message.directory, texts, { signInUrl: options.signInUrl(message.directory.slug), brand: brandingForEmail(message.directory, options.links) });
       // Copied before sending, so a run's inbox shows the message even while SMTP is down.
       if (message.run_id && options.runInbox) {
         await options.runInbox.keepMessage({ runId: message.run_id, outboxId: message.id, to: message.to_address, template: message.template, subject: content.subject, text: content.text });
       }
-      await transport.send({ from: options.from, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>`, directoryId: message.directory_id });
+      const sender = mailSender(message.directory, options.from);
+      await transport.send({ ...sender, to: message.to_address, ...content, messageId: `<outbox-${message.id}@latchkey>`, directoryId: message.directory_id });
     } catch (error) {
       const backoff = Math.min(options.retryBaseMs * 2 ** (message.attempts - 1), MAX_BACKOFF_MS);
       const giveUp = message.attempts >= MAX_ATTEMPTS;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AccountStore } from '../accounts/account-store.ts';
 import type { PasswordHasher } from '../accounts/password-hasher.ts';
 import type { SessionStore } from '../accounts/session-store.ts';
+import type { TextCache } from '../directories/directory-texts.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import type { CookiePolicy } from '../http/cookies.ts';
 import type { Links } from '../http/links.ts';
@@ -14,6 +15,8 @@ import type { Database } from '../storage/schema.ts';
 export interface CustomerDeps {
   readonly db: Kysely<Database>;
   readonly directories: DirectoryStore;
+  /** Each directory's overrides and email templates, cached by the directory row's version. */
+  readonly texts: TextCache;
   readonly accounts: AccountStore;
   readonly sessions: SessionStore;
   readonly hasher: PasswordHasher;

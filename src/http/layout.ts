@@ -13,6 +13,10 @@ export interface PageFrame {
   readonly brand: PageBrand;
   /** The current path without query, so the language links keep the customer on the same page. */
   readonly path?: string;
+  /** The page's words with the directory's overrides; the plain catalogs when absent. */
+  readonly t?: Translate;
+  /** The languages the switcher offers; all when absent. */
+  readonly offered?: readonly Locale[];
 }
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -32,9 +36,9 @@ function brandHeader(brand: PageBrand): Html {
 }
 
 export function renderPage(frame: PageFrame, body: Html): string {
-  const t = translator(frame.locale);
+  const t = frame.t ?? translator(frame.locale);
   const { brand } = frame;
-  const languages = LOCALES.map((locale) =>
+  const languages = (frame.offered ?? LOCALES).map((locale) =>
     locale === frame.locale
       ? html`<span aria-current="true">${translator(locale)('language_name')}</span>`
       : html`<a href="${frame.path ?? ''}?ui_locales=${locale}" lang="${locale}" hreflang="${locale}">${translator(locale)('language_name')}</a>`,

@@ -1,7 +1,7 @@
 import { catalogs, type MessageKey } from './catalogs/index.ts';
 import type { Locale } from '../storage/schema.ts';
 
-export const LOCALES: readonly Locale[] = ['en', 'fr', 'nl'];
+export const LOCALES: readonly Locale[] = ['en', 'fr', 'nl', 'de', 'es'];
 export type { MessageKey };
 
 export type Translate = (key: MessageKey, params?: Readonly<Record<string, string | number>>) => string;
@@ -14,13 +14,30 @@ export function isMessageKey(value: string): value is MessageKey {
   return Object.hasOwn(catalogs.en, value);
 }
 
-/** `{name}` placeholders are filled from params; a missing param stays visible rather than vanishing. */
-export function translator(locale: Locale): Translate {
+/** A directory's replacements for some catalog strings in one language. */
+export type Overrides = Readonly<Partial<Record<MessageKey, string>>>;
+
+/**
+ * `{name}` placeholders are filled from params; a missing param stays visible rather than vanishing.
+ * An override wins over the catalog; overrides are plain text, escaped wherever they are shown.
+ */
+export function translator(locale: Locale, overrides?: Overrides): Translate {
   const catalog = catalogs[locale];
   return (key, params) => {
-    const template = catalog[key] ?? catalogs.en[key] ?? key;
+    const template = overrides?.[key] ?? catalog[key] ?? catalogs.en[key] ?? key;
     return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : template;
   };
+}
+
+/** The languages a directory offers and the one it falls back to (always among them). */
+export interface LanguagePolicy {
+  readonly offered: readonly Locale[];
+  readonly fallback: Locale;
+}
+
+/** The first candidate the directory offers, else its fallback: a stored account locale may be one it dropped. */
+export function offeredLocale(policy: LanguagePolicy, ...candidates: ReadonlyArray<Locale | null | undefined>): Locale {
+  return candidates.find((c): c is Locale => isLocale(c) && policy.offered.includes(c)) ?? policy.fallback;
 }
 
 /**
@@ -32,7 +49,11 @@ export function negotiateLocale(input: {
   remembered?: unknown;
   acceptLanguage?: unknown;
   fallback: Locale;
+  /** Only these may be chosen; all languages when absent. */
+  offered?: readonly Locale[];
 }): Locale {
+  const offered = input.offered ?? LOCALES;
+  const isLocale = (value: unknown): value is Locale => typeof value === 'string' && (offered as readonly string[]).includes(value);
   if (typeof input.uiLocales === 'string') {
     for (const tag of input.uiLocales.split(/\s+/).slice(0, 10)) {
       const base = tag.toLowerCase().split('-')[0];

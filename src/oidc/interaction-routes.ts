@@ -50,7 +50,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
   const sessionCookie = deps.cookies.name('session');
 
   async function step(request: FastifyRequest, reply: FastifyReply): Promise<Step> {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const uid = (request.params as { uid?: unknown }).uid;
     if (typeof uid !== 'string' || !UID.test(uid)) throw badRequest();
     const provider = await deps.providers.get(directory);
@@ -98,7 +98,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
   }
 
   function signInPage(request: FastifyRequest, reply: FastifyReply, s: Step, view: { identifier?: string; failed?: boolean; notice?: boolean }, status = 200) {
-    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+    const ctx = pageContext(request, reply, deps, s.directory, { requested: s.uiLocales, flowDefault: s.flow.default_locale });
     const page = renderSignInPage(ctx, deps.links, s.directory, {
       ...(view.identifier !== undefined ? { identifier: view.identifier } : {}),
       ...(view.failed ? { error: 'sign_in_failed' as const } : {}),
@@ -149,7 +149,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
   }
 
   function showProfile(request: FastifyRequest, reply: FastifyReply, s: Step, view: Omit<ProfileView, 'action' | 'attributes'>, status = 200) {
-    const ctx = pageContext(request, reply, deps.cookies, s.flow.default_locale ?? s.directory.default_locale, s.uiLocales);
+    const ctx = pageContext(request, reply, deps, s.directory, { requested: s.uiLocales, flowDefault: s.flow.default_locale });
     return sendPage(reply, profilePage(ctx, s.directory, { action: `${base(s)}/profile`, attributes: s.flow.collected_attributes, ...view }), status);
   }
   const changePassword = async (request: FastifyRequest, reply: FastifyReply) => {

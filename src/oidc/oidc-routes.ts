@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import type { TextCache } from '../directories/directory-texts.ts';
 import type { DirectoryStore } from '../directories/directory-store.ts';
 import { loadDirectory } from '../directories/load-directory.ts';
 import { badRequest } from '../http/latchkey-error.ts';
@@ -21,7 +22,7 @@ declare module 'fastify' {
   }
 }
 
-export function registerOidcRoutes(app: FastifyInstance, deps: { directories: DirectoryStore; providers: ProviderRegistry }): void {
+export function registerOidcRoutes(app: FastifyInstance, deps: { directories: DirectoryStore; texts: TextCache; providers: ProviderRegistry }): void {
   // Koa composes its middleware on every callback() call; once per provider is enough.
   const handlers = new WeakMap<Provider, ReturnType<Provider['callback']>>();
   const handlerOf = (provider: Provider) => {
@@ -35,7 +36,7 @@ export function registerOidcRoutes(app: FastifyInstance, deps: { directories: Di
     const url = raw.url ?? '/';
     if (url.length > MAX_URL_LENGTH) throw badRequest();
     if (Number(request.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw badRequest();
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const provider = await deps.providers.get(directory);
     // The provider is mounted at the directory's path; it sees the rest, and finds its mount in originalUrl.
     let path = url.replace(/^\/d\/[^/?]+/, '') || '/';

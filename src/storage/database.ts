@@ -10,6 +10,7 @@ import * as auditLog from './migrations/0030-audit-log.ts';
 import * as mailbox from './migrations/0031-mailbox.ts';
 import * as adminDirectories from './migrations/0032-admin-directories.ts';
 import * as branding from './migrations/0040-branding.ts';
+import * as languagesAndTemplates from './migrations/0050-languages-and-templates.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0031-mailbox': mailbox,
   '0032-admin-directories': adminDirectories,
   '0040-branding': branding,
+  '0050-languages-and-templates': languagesAndTemplates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

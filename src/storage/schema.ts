@@ -9,7 +9,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 export type SignInIdentifier = 'email' | 'username';
 /** `selected`: only members of the directory's groups marked `reset_allowed` may reset. */
 export type ResetScope = 'none' | 'all' | 'selected';
-export type Locale = 'en' | 'fr' | 'nl';
+export type Locale = 'en' | 'fr' | 'nl' | 'de' | 'es';
 
 export interface DirectoriesTable extends DirectoryBrandingColumns {
   id: Generated<string>;
@@ -20,6 +20,12 @@ export interface DirectoriesTable extends DirectoryBrandingColumns {
   default_locale: ColumnType<Locale, Locale | undefined, Locale>;
   /** Where a customer who cannot help themselves is sent: free text (address, URL or phone). */
   support_contact: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The languages customers may see; default_locale is always one of them. */
+  offered_locales: ColumnType<Locale[], Locale[] | undefined, Locale[]>;
+  /** Raised by every change to languages, overrides, templates or sender: caches compare it. */
+  texts_version: ColumnType<number, number | undefined, number>;
+  mail_from_name: ColumnType<string | null, string | null | undefined, string | null>;
+  mail_reply_to: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -319,6 +325,26 @@ export interface RateLimitsTable {
   expires_at: Date;
 }
 
+/** An administrator's replacement for one catalog string in one language of one directory. */
+export interface TextOverridesTable {
+  directory_id: string;
+  locale: Locale;
+  key: string;
+  text: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** A directory's own subject, HTML and text for one kind of message in one language. */
+export interface EmailTemplatesTable {
+  directory_id: string;
+  template: string;
+  locale: Locale;
+  subject: string;
+  html: string;
+  text: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   directories: DirectoriesTable;
   accounts: AccountsTable;
@@ -344,6 +370,8 @@ export interface Database {
   installation_settings: InstallationSettingsTable;
   mailbox: MailboxTable;
   branding_images: BrandingImagesTable;
+  text_overrides: TextOverridesTable;
+  email_templates: EmailTemplatesTable;
 }
 
 export type Directory = Selectable<DirectoriesTable>;
@@ -355,3 +383,4 @@ export type UserFlow = Selectable<UserFlowsTable>;
 export type Application = Selectable<ApplicationsTable>;
 export type FlowRun = Selectable<FlowRunsTable>;
 export type Group = Selectable<GroupsTable>;
+export type StoredEmailTemplate = Selectable<EmailTemplatesTable>;

@@ -6,7 +6,7 @@ import { createLatchkey, type Latchkey } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { FormClient, type Page } from '../support/form-client.ts';
-import { ROOMY_RATE_LIMITS } from '../support/test-latchkey.ts';
+import { ROOMY_RATE_LIMITS, startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
 // Helpers shared by the admin portal's end-to-end tests: another Latchkey instance on a given database
 // (with its log captured), an administrator written through the real store, and signing in by form.
@@ -54,3 +54,13 @@ export function loggedSetupLink(instance: Instance): string | undefined {
 }
 
 export { FormClient };
+
+/** A fresh Latchkey with password reset on and an administrator signed in through the portal's form. */
+export async function startWithSignedInAdmin(credentials: { email: string; password: string }): Promise<{ lk: TestLatchkey; admin: FormClient }> {
+  const lk = await startTestLatchkey();
+  await createTestAdmin(lk.latchkey.db, credentials.email, credentials.password);
+  await lk.setResetScope('all');
+  const admin = new FormClient(lk.baseUrl);
+  await signInAdmin(admin, credentials.email, credentials.password);
+  return { lk, admin };
+}

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { pino } from 'pino';
 import type { Kysely } from 'kysely';
 import { createDirectoryStore } from '../../src/directories/directory-store.ts';
+import { createTextCache } from '../../src/directories/directory-texts.ts';
 import { createMailTransport } from '../../src/email/mail-transport.ts';
 import { createOutboxDispatcher } from '../../src/email/outbox-dispatcher.ts';
 import { enqueueEmail } from '../../src/email/outbox.ts';
@@ -42,7 +43,8 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
   });
 
   const dispatcher = (retryBaseMs = 20) =>
-    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25, instanceKey, links: createLinks(new URL('http://latchkey.test')) });
+    createOutboxDispatcher({ db, transport: createMailTransport({ smtpUrl: smtp.url, logger }), logger, retryBaseMs, from: 'Latchkey <no-reply@latchkey.test>', pollMs: 25, instanceKey,
+      links: createLinks(new URL('http://latchkey.test')), texts: createTextCache(db), signInUrl: (slug) => `http://latchkey.test/d/${slug}/signin` });
 
   const queue = (to: string, code: string) =>
     enqueueEmail(db, { directoryId: directory.id, template: 'reset_code', locale: 'en', to, payload: { sealedCode: sealCode(instanceKey, code), minutes: 10 } });

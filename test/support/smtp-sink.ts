@@ -4,6 +4,7 @@ import { SMTPServer } from 'smtp-server';
 export interface ReceivedMail {
   readonly to: string[];
   readonly from: string;
+  readonly replyTo: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
@@ -46,6 +47,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
           messages.push({
             to: addresses(parsed),
             from: parsed.from?.text ?? '',
+            replyTo: parsed.replyTo?.text ?? '',
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',

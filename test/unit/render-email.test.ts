@@ -7,6 +7,7 @@ import type { Directory, Locale, OutboxMessage } from '../../src/storage/schema.
 const directory: Directory = {
   id: 'd', slug: 'default', display_name: 'Contoso', sign_in_identifier: 'email', reset_scope: 'all',
   default_locale: 'en', support_contact: null, created_at: new Date(), updated_at: new Date(), ...DEFAULT_BRANDING,
+  offered_locales: ['en', 'fr', 'nl', 'de', 'es'], texts_version: 0, mail_from_name: null, mail_reply_to: null,
 };
 
 function message(template: string, locale: Locale, payload: Record<string, unknown>): OutboxMessage {

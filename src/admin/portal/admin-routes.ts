@@ -11,6 +11,8 @@ import { registerRunNowRoutes } from './run-now-routes.ts';
 import { registerSigningKeyRoutes } from './signing-key-routes.ts';
 import { registerUserFlowRoutes } from './user-flow-routes.ts';
 import { registerGroupRoutes } from './group-routes.ts';
+import { registerEmailTemplateRoutes } from './email-template-routes.ts';
+import { registerLanguageRoutes } from './language-routes.ts';
 import { registerSetupRoutes } from './setup-routes.ts';
 import { registerUserRoutes } from './user-routes.ts';
 
@@ -31,4 +33,6 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
   registerMailboxRoutes(app, deps);
   registerAdministratorRoutes(app, deps);
   registerBrandingRoutes(app, deps);
+  registerLanguageRoutes(app, deps);
+  registerEmailTemplateRoutes(app, deps);
 }

@@ -1,4 +1,5 @@
 import multipart from '@fastify/multipart';
+import { languagePolicy } from '../../directories/directory-texts.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../audit/audit-log.ts';
 import { applyDraft, BRAND_IMAGE_KINDS, MAX_IMAGE_BYTES, type BrandingDraft } from '../../directories/branding.ts';
@@ -136,6 +137,6 @@ function allowFraming(reply: FastifyReply): FastifyReply {
 function sendPreview(deps: AdminDeps, reply: FastifyReply, directory: Directory): FastifyReply {
   const locale = directory.default_locale;
   // The frame is sandboxed (no forms, no scripts), so the page needs no working CSRF token.
-  const page = renderSignInPage({ locale, t: translator(locale), csrf: '' }, deps.links, directory, {});
+  const page = renderSignInPage({ locale, t: translator(locale), csrf: '', offered: languagePolicy(directory).offered }, deps.links, directory, {});
   return sendPage(allowFraming(reply), page);
 }

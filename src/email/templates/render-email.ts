@@ -1,8 +1,11 @@
-import { isLocale, translator, type MessageKey, type Translate } from '../../i18n/i18n.ts';
+import { languagePolicy, type DirectoryTexts } from '../../directories/directory-texts.ts';
+import { isLocale, offeredLocale, translator, type MessageKey, type Translate } from '../../i18n/i18n.ts';
 import { html, type Html } from '../../http/html.ts';
-import type { Directory, OutboxMessage } from '../../storage/schema.ts';
+import type { Directory, Locale, OutboxMessage } from '../../storage/schema.ts';
 import type { EmailTemplate } from '../outbox.ts';
 import type { BrandingForEmail } from './email-branding.ts';
+import { fillTemplate } from './fill-template.ts';
+import type { TemplateVariable } from './template-variables.ts';
 
 // Every message as HTML and plain text, in the customer's language, under the directory's name. All
 // words come from the catalogs; this file only arranges them. HTML mail loads nothing but the
@@ -23,63 +26,61 @@ interface Message {
   readonly blocks: readonly Block[];
 }
 
-const str = (payload: Record<string, unknown>, key: string): string => {
-  const value = payload[key];
-  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
-};
+/** A message's variables, as strings; the same names an administrator's template uses. */
+export type EmailValues = Readonly<Record<TemplateVariable, string>>;
 
-function codeMessage(t: Translate, payload: Record<string, unknown>, directory: string, keys: { subject: MessageKey; intro: MessageKey; ignore: MessageKey }): Message {
+function codeMessage(t: Translate, v: EmailValues, keys: { subject: MessageKey; intro: MessageKey; ignore: MessageKey }): Message {
+  const directory = v.directoryName;
   return {
     subject: t(keys.subject, { directory }),
     greeting: t('email_greeting'),
     blocks: [
       { kind: 'p', text: t(keys.intro, { directory }) },
-      { kind: 'code', label: t('email_code_label'), code: str(payload, 'code') },
-      { kind: 'p', text: t('email_code_expires', { minutes: str(payload, 'minutes'), directory }) },
+      { kind: 'code', label: t('email_code_label'), code: v.code },
+      { kind: 'p', text: t('email_code_expires', { minutes: v.expiresInMinutes, directory }) },
       { kind: 'p', text: t(keys.ignore) },
     ],
   };
 }
 
-function greeting(t: Translate, payload: Record<string, unknown>): string {
-  const name = str(payload, 'displayName');
-  return name ? t('email_greeting_named', { name }) : t('email_greeting');
+function greeting(t: Translate, v: EmailValues): string {
+  return v.displayName ? t('email_greeting_named', { name: v.displayName }) : t('email_greeting');
 }
 
-function compose(template: EmailTemplate, t: Translate, message: OutboxMessage, directory: string, locale: string): Message {
-  const payload = message.payload;
+/** `payload` carries what only one kind of message has (the reset page link of an administrator's invitation). */
+function compose(template: EmailTemplate, t: Translate, v: EmailValues, payload: Readonly<Record<string, unknown>> = {}): Message {
+  const directory = v.directoryName;
   switch (template) {
     case 'reset_code':
-      return codeMessage(t, payload, directory, { subject: 'email_reset_code_subject', intro: 'email_reset_code_intro', ignore: 'email_reset_code_ignore' });
+      return codeMessage(t, v, { subject: 'email_reset_code_subject', intro: 'email_reset_code_intro', ignore: 'email_reset_code_ignore' });
     case 'sign_up_code':
-      return codeMessage(t, payload, directory, { subject: 'email_sign_up_code_subject', intro: 'email_sign_up_code_intro', ignore: 'email_sign_up_code_ignore' });
+      return codeMessage(t, v, { subject: 'email_sign_up_code_subject', intro: 'email_sign_up_code_intro', ignore: 'email_sign_up_code_ignore' });
     case 'password_changed': {
-      const when = `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`;
       return {
         subject: t('email_password_changed_subject', { directory }),
-        greeting: greeting(t, payload),
+        greeting: greeting(t, v),
         blocks: [
-          { kind: 'p', text: t('email_password_changed_intro', { directory, when }) },
-          { kind: 'p', text: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset') },
+          { kind: 'p', text: t('email_password_changed_intro', { directory, when: v.changedAt }) },
+          { kind: 'p', text: v.howChanged },
           { kind: 'p', text: t('email_password_changed_not_you') },
-          { kind: 'link', label: t('email_sign_in_link'), url: str(payload, 'signInUrl') },
+          { kind: 'link', label: t('email_sign_in_link'), url: v.signInUrl },
         ],
       };
     }
     case 'reset_invitation':
       return {
         subject: t('email_reset_invitation_subject', { directory }),
-        greeting: greeting(t, payload),
+        greeting: greeting(t, v),
         blocks: [
           { kind: 'p', text: t('email_reset_invitation_intro', { directory }) },
           { kind: 'link', label: t('email_reset_invitation_link'), url: str(payload, 'resetUrl') },
         ],
       };
     case 'reset_not_enabled': {
-      const contact = str(payload, 'supportContact');
+      const contact = v.supportContact || str(payload, 'supportContact');
       return {
         subject: t('email_reset_not_enabled_subject', { directory }),
-        greeting: greeting(t, payload),
+        greeting: greeting(t, v),
         blocks: [
           { kind: 'p', text: t('email_reset_not_enabled_intro', { directory }) },
           { kind: 'p', text: contact ? t('email_reset_not_enabled_contact', { contact }) : t('email_reset_not_enabled_no_contact') },
@@ -128,16 +129,53 @@ ${support ? html`<p style="margin:24px 0 0;padding-top:16px;border-top:3px solid
 </div></body></html>`.toString();
 }
 
-/** What a message needs of its directory: its name, its language when the message names none, its branding. */
-export type MailDirectory = Pick<Directory, 'display_name' | 'default_locale' | 'slug' | 'support_contact' | 'brand_logo' | 'brand_primary_color'>;
+const str = (payload: Record<string, unknown>, key: string): string => {
+  const value = payload[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+};
 
-/** Turns an outbox row into the message its customer reads, in their language, under the directory's branding. */
-export function renderEmail(message: OutboxMessage, directory: MailDirectory, brand: BrandingForEmail = {}): EmailContent {
-  const locale = isLocale(message.locale) ? message.locale : directory.default_locale;
-  const t = translator(locale);
-  const name = directory.display_name;
-  const composed = compose(message.template as EmailTemplate, t, message, name, locale);
-  const footer = t('email_footer', { directory: name });
+/** The variables of one outbox row, in its language. The code is in the payload only once opened. */
+export function emailValues(message: OutboxMessage, directory: Directory, locale: Locale, t: Translate, signInUrl?: string): EmailValues {
+  const payload = message.payload;
+  return {
+    code: str(payload, 'code'),
+    expiresInMinutes: str(payload, 'minutes'),
+    displayName: str(payload, 'displayName'),
+    signInUrl: str(payload, 'signInUrl') || (signInUrl ?? ''),
+    directoryName: directory.display_name,
+    supportContact: directory.support_contact ?? '',
+    changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`,
+    howChanged: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset'),
+  };
+}
+
+/** The built-in message, with the directory's overrides of the catalog words. */
+export function renderDefaultEmail(template: EmailTemplate, locale: Locale, t: Translate, values: EmailValues, brand: BrandingForEmail = {}, payload: Readonly<Record<string, unknown>> = {}): EmailContent {
+  const composed = compose(template, t, values, payload);
+  const footer = t('email_footer', { directory: values.directoryName });
   const support = brand.supportContact ? t('email_support', { contact: brand.supportContact }) : undefined;
-  return { subject: composed.subject, text: asText(composed, footer, name, support), html: asHtml(composed, footer, name, locale, brand, support) };
+  return { subject: composed.subject, text: asText(composed, footer, values.directoryName, support), html: asHtml(composed, footer, values.directoryName, locale, brand, support) };
+}
+
+/**
+ * Turns an outbox row into the message its customer reads: in their language if the directory offers
+ * it, else the directory's default; the directory's own template for that message and language when it
+ * has one, else the built-in one with its overrides.
+ */
+export function renderEmail(message: OutboxMessage, directory: Directory, texts?: DirectoryTexts, options: { signInUrl?: string; brand?: BrandingForEmail } = {}): EmailContent {
+  const locale = offeredLocale(languagePolicy(directory), isLocale(message.locale) ? message.locale : undefined);
+  const t = translator(locale, texts?.overrides[locale]);
+  const template = message.template as EmailTemplate;
+  const values = emailValues(message, directory, locale, t, options.signInUrl);
+  const custom = texts?.templates.find((row) => row.template === template && row.locale === locale);
+  return custom ? fillTemplate(custom, values) : renderDefaultEmail(template, locale, t, values, options.brand, message.payload);
+}
+
+/** The built-in message as a template: every value replaced by its {{variable}}, for the portal's editor. */
+export function defaultTemplate(template: EmailTemplate, locale: Locale, t: Translate): EmailContent {
+  const token = (name: TemplateVariable) => `{{${name}}}`;
+  const values = Object.fromEntries(
+    (['code', 'expiresInMinutes', 'displayName', 'signInUrl', 'directoryName', 'supportContact', 'changedAt', 'howChanged'] as const).map((name) => [name, token(name)]),
+  ) as Record<TemplateVariable, string>;
+  return renderDefaultEmail(template, locale, t, values);
 }

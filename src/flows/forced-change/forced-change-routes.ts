@@ -21,7 +21,7 @@ export async function answerForcedChange(
   deps: CustomerDeps, service: ForcedChangeService, request: FastifyRequest, reply: FastifyReply,
   at: { directory: Directory; who: SignedInAccount; action: string; path: string; uiLocales?: string | undefined },
 ): Promise<FastifyReply | undefined> {
-  const ctx = pageContext(request, reply, deps.cookies, at.directory.default_locale, at.uiLocales);
+  const ctx = pageContext(request, reply, deps, at.directory, { requested: at.uiLocales });
   const page = (problem?: PasswordProblem) =>
     renderForcedChangePage(ctx, at.directory, { account: at.who.account, action: at.action, path: at.path, minLength: deps.settings.passwordMinLength, ...(problem ? { problem } : {}) });
   if (request.method === 'GET') return sendPage(reply, page());
@@ -37,7 +37,7 @@ export function registerForcedChangeRoutes(app: FastifyInstance, deps: CustomerD
   const service = createForcedChangeService(deps);
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const who = await service.signedIn(directory, request.cookies);
     if (!who) return reply.header('cache-control', 'no-store').redirect(`${deps.links.paths.signIn(directory.slug)}?notice=session_required`, 303);
     const account = deps.links.paths.account(directory.slug);

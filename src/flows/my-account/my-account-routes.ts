@@ -31,7 +31,7 @@ export function registerMyAccountRoutes(app: FastifyInstance, deps: CustomerDeps
   const requester = (request: FastifyRequest) => ({ ip: clientIp(request), userAgent: userAgent(request) });
 
   async function whoIsHere(request: FastifyRequest): Promise<{ directory: Directory; who: SignedIn | undefined }> {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     return { directory, who: await service.signedIn(directory, request.cookies[sessionCookie]) };
   }
 
@@ -42,7 +42,7 @@ export function registerMyAccountRoutes(app: FastifyInstance, deps: CustomerDeps
     const { directory, who } = await whoIsHere(request);
     if (!who) return toSignIn(reply, directory);
     if (who.account.must_change_password) return reply.header('cache-control', 'no-store').redirect(forcedChangePath(directory.slug), 303);
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const ctx = pageContext(request, reply, deps, directory);
     const changed = (request.query as Record<string, unknown>).notice === 'password_changed';
     return sendPage(reply, renderAccountPage(ctx, deps.links, directory, { account: who.account, minLength: deps.settings.passwordMinLength, changed }));
   });
@@ -52,7 +52,7 @@ export function registerMyAccountRoutes(app: FastifyInstance, deps: CustomerDeps
     if (!who) return toSignIn(reply, directory);
     const form = changeForm.safeParse(request.body);
     if (!form.success) throw badRequest();
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const ctx = pageContext(request, reply, deps, directory);
     const change = { current: form.data.current_password, next: form.data.new_password, confirmation: form.data.confirm_new_password };
     const problem = await service.changePassword(directory, who, change, ctx.locale, requester(request));
     if (problem) {
@@ -62,7 +62,7 @@ export function registerMyAccountRoutes(app: FastifyInstance, deps: CustomerDeps
   });
 
   app.post('/d/:directory/account/signout', async (request, reply) => {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     await service.signOut(directory, request.cookies[sessionCookie], requester(request));
     reply.clearCookie(sessionCookie, deps.cookies.options());
     return reply.redirect(`${deps.links.paths.signIn(directory.slug)}?notice=signed_out`, 303);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { languagePolicy } from '../../directories/directory-texts.ts';
 import { loadDirectory } from '../../directories/load-directory.ts';
 import { isValidEmail, isValidUsername } from '../../domain/identifier.ts';
 import { MAX_PASSWORD_LENGTH } from '../../domain/password-policy.ts';
@@ -78,10 +79,10 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
   /** Every reset URL: the directory, the switch (off means a plain page for GET and POST alike), problems. */
   function route(handler: (request: FastifyRequest, reply: FastifyReply, reset: Reset) => Promise<FastifyReply>) {
     return async (request: FastifyRequest, reply: FastifyReply) => {
-      const directory = await loadDirectory(deps.directories, request);
+      const directory = await loadDirectory(deps, request);
       const paths = resetPaths(deps.links, directory.slug);
       const view = (): ResetPageContext => ({
-        page: pageContext(request, reply, deps.cookies, directory.default_locale),
+        page: pageContext(request, reply, deps, directory),
         directory,
         paths,
         path: request.method === 'GET' ? (request.url.split('?')[0] ?? paths.start) : pagePathAfterPost(request, paths),
@@ -135,7 +136,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
         const ctx = view();
         return sendPage(reply, requestPage(ctx, { identifier: typed, error: ctx.page.t(username ? 'reset_invalid_username' : 'reset_invalid_email') }), 400);
       }
-      const locale = resolveLocale(request, reply, deps.cookies, directory.default_locale);
+      const locale = resolveLocale(request, reply, deps.cookies, languagePolicy(directory));
       const runId = await runOfBrowser(request, deps.cookies, deps.runs, directory.id);
       const { flowId, secret } = await service.start({ directory, identifier: typed.trim(), secret: secretOf(request), locale, runId, ...requester(request) });
       // Set on every answer, new secret or not, so every answer carries the same cookies (R12).
@@ -189,7 +190,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
     route(async (request, reply, reset) => {
       const handle = handleOf(request, reset.directory);
       await deps.limits.check('reset_request', { ip: clientIp(request), directoryId: reset.directory.id });
-      const locale = resolveLocale(request, reply, deps.cookies, reset.directory.default_locale);
+      const locale = resolveLocale(request, reply, deps.cookies, languagePolicy(reset.directory));
       await service.resend({ ...handle, locale, ...requester(request) });
       return toFlow(reply, reset, handle.flowId);
     }),
@@ -209,7 +210,7 @@ export function registerPasswordResetRoutes(app: FastifyInstance, deps: Customer
     route(async (request, reply, reset) => {
       const body = parse(PasswordBody, request.body);
       const handle = handleOf(request, reset.directory);
-      const locale = resolveLocale(request, reply, deps.cookies, reset.directory.default_locale);
+      const locale = resolveLocale(request, reply, deps.cookies, languagePolicy(reset.directory));
       const result = await service.choosePassword({ ...handle, password: body.new_password, confirmation: body.confirm_password, locale, ...requester(request) });
       if (result.problem) {
         const ctx = reset.view();

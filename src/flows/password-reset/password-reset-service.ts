@@ -107,7 +107,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const mail: ResetRequestWrite['mail'] = !plan.counted || !mailBase || !account ? undefined
         : plan.outcome === 'not_enabled'
           ? { ...mailBase, template: 'reset_not_enabled' as const, payload: { displayName: account.display_name, supportContact: directory.support_contact ?? '' } }
-          : { ...mailBase, template: 'reset_code' as const, payload: { sealedCode: sealCode(key, code), minutes: Math.round(sendSettings.codeTtlSeconds / 60) } };
+          : { ...mailBase, template: 'reset_code' as const, payload: { sealedCode: sealCode(key, code), minutes: Math.round(sendSettings.codeTtlSeconds / 60), displayName: account.display_name } };
       await tx.saveRequest({
         directoryId: directory.id,
         flowId: id,

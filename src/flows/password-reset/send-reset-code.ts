@@ -3,6 +3,8 @@ import { recordAudit } from '../../audit/audit-log.ts';
 import { enqueueEmail } from '../../email/outbox.ts';
 import { sealCode } from '../../email/sealed-code.ts';
 import { generateCode, keyedHash } from '../../domain/secrets.ts';
+import { languagePolicy } from '../../directories/directory-texts.ts';
+import { offeredLocale } from '../../i18n/i18n.ts';
 import type { Account, Database, Directory, Flow, Locale } from '../../storage/schema.ts';
 import type { PasswordResetStore } from './password-reset-store.ts';
 
@@ -102,9 +104,9 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
       await enqueueEmail(ctx.trx, {
         directoryId: ctx.directory.id,
         template: 'reset_code',
-        locale: ctx.account.locale ?? ctx.locale,
+        locale: offeredLocale(languagePolicy(ctx.directory), ctx.account.locale, ctx.locale),
         to: recipient,
-        payload: { sealedCode: sealCode(ctx.key, code), minutes: Math.round(ctx.codeTtlSeconds / 60) },
+        payload: { sealedCode: sealCode(ctx.key, code), minutes: Math.round(ctx.codeTtlSeconds / 60), displayName: ctx.account.display_name },
         runId: ctx.flow.run_id,
       });
     }

@@ -30,19 +30,19 @@ export function registerSignInRoutes(app: FastifyInstance, deps: CustomerDeps): 
   const signInAttempt = createSignInAttempt(deps);
 
   app.get('/d/:directory/signin', async (request, reply) => {
-    const directory = await loadDirectory(deps.directories, request);
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const directory = await loadDirectory(deps, request);
+    const ctx = pageContext(request, reply, deps, directory);
     const notice = (request.query as Record<string, unknown>).notice;
     const view = { notice: typeof notice === 'string' && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : undefined };
     return sendPage(reply, renderSignInPage(ctx, deps.links, directory, view));
   });
 
   app.post('/d/:directory/signin', async (request, reply) => {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const attempt = await signInAttempt(request, reply, directory);
     if (!attempt.ok) {
       // The same page, status and headers for every failure (L3).
-      const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+      const ctx = pageContext(request, reply, deps, directory);
       return sendPage(reply, renderSignInPage(ctx, deps.links, directory, { identifier: attempt.identifier, error: 'sign_in_failed' }), 400);
     }
     // An administrator asked for a new password (R23): that page comes before anything else.

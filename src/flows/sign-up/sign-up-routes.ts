@@ -44,7 +44,7 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): 
   const flowPath = (directory: Directory, flowId: string) => `${deps.links.paths.signUp(directory.slug)}/${flowId}`;
 
   async function handleFor(request: FastifyRequest): Promise<FlowHandle> {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const params = flowParams.safeParse(request.params);
     if (!params.success) throw new LatchkeyError({ status: 404, code: 'sign_up_flow_not_found' });
     return { directory, flowId: params.data.flow, secret: request.cookies[bindingCookie] };
@@ -53,16 +53,16 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): 
   const backToFlow = (reply: FastifyReply, handle: FlowHandle) => reply.redirect(flowPath(handle.directory, handle.flowId), 303);
 
   app.get('/d/:directory/signup', async (request, reply) => {
-    const directory = await loadDirectory(deps.directories, request);
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const directory = await loadDirectory(deps, request);
+    const ctx = pageContext(request, reply, deps, directory);
     return sendPage(reply, renderEmailPage(ctx, deps.links, directory, {}));
   });
 
   app.post('/d/:directory/signup', async (request, reply) => {
-    const directory = await loadDirectory(deps.directories, request);
+    const directory = await loadDirectory(deps, request);
     const { email } = parse(emailForm, request.body);
     await deps.limits.check('sign_up', { ip: clientIp(request), directoryId: directory.id, identifier: email });
-    const ctx = pageContext(request, reply, deps.cookies, directory.default_locale);
+    const ctx = pageContext(request, reply, deps, directory);
     const runId = await runOfBrowser(request, deps.cookies, deps.runs, directory.id);
     const started = await service.start({ directory, email, locale: ctx.locale, runId });
     if (!started.ok) return sendPage(reply, renderEmailPage(ctx, deps.links, directory, { email, invalid: true }), 400);
@@ -75,7 +75,7 @@ export function registerSignUpRoutes(app: FastifyInstance, deps: CustomerDeps): 
     const { flow, state } = await service.load(handle);
     // A finished sign-up revisited (the back button) goes where the customer now belongs.
     if (state.name === 'completed') return reply.redirect(deps.links.paths.account(handle.directory.slug), 303);
-    const ctx = pageContext(request, reply, deps.cookies, handle.directory.default_locale);
+    const ctx = pageContext(request, reply, deps, handle.directory);
     return sendPage(reply, renderState(ctx, handle, state, flow.identifier_input ?? ''));
   });
 
@@ -126,7 +126,7 @@ function registerFlowPosts(app: FastifyInstance, deps: CustomerDeps, service: Si
   app.post('/d/:directory/signup/:flow/details', async (request, reply) => {
     const handle = await helpers.handleFor(request);
     const form = parse(detailsForm, request.body);
-    const ctx = pageContext(request, reply, deps.cookies, handle.directory.default_locale);
+    const ctx = pageContext(request, reply, deps, handle.directory);
     const details = { displayName: form.display_name, username: form.username ?? '', password: form.password, confirmation: form.confirm_password };
     const token = await service.create(handle, details, ctx.locale, { ip: clientIp(request), userAgent: userAgent(request) });
     if (!token) return helpers.backToFlow(reply, handle);

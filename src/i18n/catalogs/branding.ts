@@ -14,4 +14,12 @@ export const branding = defineMessages({
     support_label: 'Hulp nodig?',
     email_support: 'Hulp nodig? Neem contact op via {contact}.',
   },
+  de: {
+    support_label: 'Brauchen Sie Hilfe?',
+    email_support: 'Brauchen Sie Hilfe? Wenden Sie sich an {contact}.',
+  },
+  es: {
+    support_label: '¿Necesita ayuda?',
+    email_support: '¿Necesita ayuda? Póngase en contacto con {contact}.',
+  },
 });

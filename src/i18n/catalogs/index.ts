@@ -1,3 +1,4 @@
+import type { Locale } from '../../storage/schema.ts';
 import { account } from './account.ts';
 import { branding } from './branding.ts';
 import { common } from './common.ts';
@@ -17,9 +18,9 @@ type Merge<T extends readonly { en: object }[]> = T extends readonly [infer H ex
   : unknown;
 
 export type MessageKey = keyof Merge<typeof areas> & string;
-type Catalog = Readonly<Record<MessageKey, string>>;
+export type Catalog = Readonly<Record<MessageKey, string>>;
 
-function merge(locale: 'en' | 'fr' | 'nl'): Catalog {
+function merge(locale: Locale): Catalog {
   const merged: Record<string, string> = {};
   for (const area of areas) {
     for (const [key, value] of Object.entries(area[locale])) {
@@ -30,4 +31,4 @@ function merge(locale: 'en' | 'fr' | 'nl'): Catalog {
   return merged as Catalog;
 }
 
-export const catalogs = { en: merge('en'), fr: merge('fr'), nl: merge('nl') } as const;
+export const catalogs: Readonly<Record<Locale, Catalog>> = { en: merge('en'), fr: merge('fr'), nl: merge('nl'), de: merge('de'), es: merge('es') };

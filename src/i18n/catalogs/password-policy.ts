@@ -29,4 +29,22 @@ export const passwordPolicy = defineMessages({
     password_mismatch: 'De wachtwoorden komen niet overeen.',
     password_hint: 'Minstens {min} tekens. Lange wachtzinnen zijn welkom.',
   },
+  de: {
+    password_too_short: 'Ihr Passwort muss mindestens {min} Zeichen lang sein.',
+    password_too_long: 'Ihr Passwort darf höchstens {max} Zeichen lang sein.',
+    password_common: 'Dieses Passwort ist zu verbreitet und leicht zu erraten. Wählen Sie ein anderes.',
+    password_contains_identifier: 'Ihr Passwort darf weder Ihre E-Mail-Adresse noch Ihren Benutzernamen oder Namen enthalten.',
+    password_contains_directory: 'Ihr Passwort darf nicht den Namen dieses Dienstes enthalten.',
+    password_mismatch: 'Die Passwörter stimmen nicht überein.',
+    password_hint: 'Mindestens {min} Zeichen. Lange Passphrasen sind willkommen.',
+  },
+  es: {
+    password_too_short: 'La contraseña debe tener al menos {min} caracteres.',
+    password_too_long: 'La contraseña puede tener como máximo {max} caracteres.',
+    password_common: 'Esta contraseña es demasiado común y fácil de adivinar. Elija otra.',
+    password_contains_identifier: 'La contraseña no puede contener su dirección de correo electrónico, su nombre de usuario ni su nombre.',
+    password_contains_directory: 'La contraseña no puede contener el nombre de este servicio.',
+    password_mismatch: 'Las contraseñas no coinciden.',
+    password_hint: 'Al menos {min} caracteres. Las frases de contraseña largas son bienvenidas.',
+  },
 });

@@ -12,4 +12,10 @@ export const rateLimits = defineMessages({
   nl: {
     error_rate_limited: 'Te veel pogingen. Wacht een paar minuten voordat u het opnieuw probeert.',
   },
+  de: {
+    error_rate_limited: 'Zu viele Versuche. Bitte warten Sie ein paar Minuten, bevor Sie es erneut versuchen.',
+  },
+  es: {
+    error_rate_limited: 'Demasiados intentos. Espere unos minutos antes de volver a intentarlo.',
+  },
 });

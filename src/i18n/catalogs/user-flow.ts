@@ -26,4 +26,20 @@ export const userFlow = defineMessages({
     profile_edit_save: 'Doorgaan',
     profile_edit_display_name_invalid: 'Voer een weergavenaam van 1 tot 100 tekens in.',
   },
+  de: {
+    user_flow_expired_title: 'Diese Anmeldung ist abgelaufen',
+    user_flow_expired: 'Dieser Anmeldelink ist nicht mehr gültig. Kehren Sie zur Anwendung zurück und beginnen Sie erneut.',
+    user_flow_error_title: 'Die Anfrage der Anwendung konnte nicht abgeschlossen werden',
+    profile_edit_title: 'Profil bearbeiten',
+    profile_edit_save: 'Weiter',
+    profile_edit_display_name_invalid: 'Geben Sie einen Anzeigenamen mit 1 bis 100 Zeichen ein.',
+  },
+  es: {
+    user_flow_expired_title: 'Este inicio de sesión ha caducado',
+    user_flow_expired: 'Este enlace de inicio de sesión ya no es válido. Vuelva a la aplicación y empiece de nuevo.',
+    user_flow_error_title: 'No se ha podido completar la solicitud de la aplicación',
+    profile_edit_title: 'Editar su perfil',
+    profile_edit_save: 'Continuar',
+    profile_edit_display_name_invalid: 'Introduzca un nombre para mostrar de 1 a 100 caracteres.',
+  },
 });

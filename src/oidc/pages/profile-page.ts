@@ -31,5 +31,5 @@ ${view.attributes.includes('display_name') ? displayName : ''}
 ${view.attributes.includes('locale') ? language : ''}
 <div class="actions"><button type="submit">${t('profile_edit_save')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: pageBrand(directory) }, body);
+  return renderPage({ locale: ctx.locale, title: t('profile_edit_title'), brand: pageBrand(directory), t, offered: ctx.offered }, body);
 }

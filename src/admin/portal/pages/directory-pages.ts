@@ -13,7 +13,7 @@ export const directoryPath = (slug: string, section = ''): string => `/admin/d/$
 export const identifierLabel = (identifier: SignInIdentifier): string => (identifier === 'email' ? m.identifierEmail : m.identifierUsername);
 export const scopeLabel = (scope: ResetScope): string => (scope === 'all' ? m.scopeAll : scope === 'selected' ? m.scopeSelected : m.scopeNone);
 
-export type DirectorySection = 'overview' | 'users' | 'groups' | 'password-reset' | 'user-flows' | 'applications' | 'signing-keys' | 'branding' | 'audit';
+export type DirectorySection = 'overview' | 'users' | 'groups' | 'password-reset' | 'user-flows' | 'applications' | 'signing-keys' | 'branding' | 'audit' | 'languages' | 'email';
 
 /** The nav of a directory's pages; the current one is marked for screen readers and styling. */
 export function directoryNav(directory: Directory, current: DirectorySection): Html {
@@ -29,6 +29,8 @@ ${item('applications', directoryPath(directory.slug, '/applications'), 'App regi
 ${item('signing-keys', directoryPath(directory.slug, '/signing-keys'), 'Signing keys')}
 ${item('audit', directoryPath(directory.slug, '/audit'), m.navAudit)}
 ${item('branding', directoryPath(directory.slug, '/branding'), 'Company branding')}
+${item('languages', directoryPath(directory.slug, '/languages'), 'Languages')}
+${item('email', directoryPath(directory.slug, '/email'), 'Email templates')}
 </ul></nav>`;
 }
 

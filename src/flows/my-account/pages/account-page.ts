@@ -41,5 +41,5 @@ ${passwordField(t, { name: 'confirm_new_password', label: t('account_confirm_new
 ${csrfField(ctx.csrf)}
 <div class="actions"><button type="submit" class="secondary">${t('account_sign_out')}</button></div>
 </form>`;
-  return renderPage({ locale: ctx.locale, title: t('account_title'), brand: pageBrand(directory), path }, body);
+  return renderPage({ locale: ctx.locale, title: t('account_title'), brand: pageBrand(directory), path, t, offered: ctx.offered }, body);
 }

@@ -15,5 +15,5 @@ export interface ResetPageContext {
 }
 
 export function renderResetPage(ctx: ResetPageContext, title: string, body: Html): string {
-  return renderPage({ locale: ctx.page.locale, title, brand: pageBrand(ctx.directory), path: ctx.path }, body);
+  return renderPage({ locale: ctx.page.locale, title, brand: pageBrand(ctx.directory), path: ctx.path, t: ctx.page.t, offered: ctx.page.offered }, body);
 }

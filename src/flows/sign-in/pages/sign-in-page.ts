@@ -44,5 +44,5 @@ ${passwordField(t, { name: 'password', label: t('field_password'), autocomplete:
 ${forgot}
 ${signUp}
 </div>`;
-  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: pageBrand(directory), path }, body);
+  return renderPage({ locale: ctx.locale, title: t('sign_in_title'), brand: pageBrand(directory), path, t, offered: ctx.offered }, body);
 }

@@ -6,5 +6,5 @@ import { pageBrand } from '../../../http/page-brand.ts';
 
 /** Every sign-up page: the directory's frame, titled for sign-up, language links back to this page. */
 export function renderSignUpFrame(ctx: PageContext, directory: Directory, path: string, body: Html): string {
-  return renderPage({ locale: ctx.locale, title: ctx.t('sign_up_title'), brand: pageBrand(directory), path }, body);
+  return renderPage({ locale: ctx.locale, title: ctx.t('sign_up_title'), brand: pageBrand(directory), path, t: ctx.t, offered: ctx.offered }, body);
 }
