@@ -30,6 +30,8 @@ for (const section of document.querySelectorAll('[data-refresh-url]')) {
     current.replaceWith(next);
     current = next;
   }, 3000);
+}
+
 // Company branding page: the preview follows colours and text as they are typed (CSS variables set
 // through the CSSOM, which the CSP allows); a new image, a removal or another layout re-posts the form
 // into the preview. Without this script the "Preview" button does the same on demand.
