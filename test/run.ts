@@ -36,10 +36,19 @@ if (!env.TEST_DATABASE_URL) {
   process.stdout.write(`embedded PostgreSQL for this run: ${cluster.url.replace(/:[^:@/]+@/, ':***@')}\n`);
 }
 
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
-  child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
-});
+// Tests that measure time (F3's page latency under a sign-in flood, R13's timing medians) run after
+// the others, one file at a time, so they measure Latchkey rather than the test file running beside them.
+const TIMED = /(sign-in-flood|password-reset-enumeration)\.test\.ts$/;
+const run = (batch: string[], concurrency: number) =>
+  batch.length === 0
+    ? Promise.resolve(0)
+    : new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...batch], { stdio: 'inherit', env });
+        child.on('exit', (status, signal) => resolve(status ?? (signal ? 1 : 0)));
+      });
+const parallel = await run(files.filter((f) => !TIMED.test(f)), 2);
+const timed = await run(files.filter((f) => TIMED.test(f)), 1);
+const code = parallel || timed;
 await stopCluster?.();
 if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
 process.exit(code);

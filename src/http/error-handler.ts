@@ -23,6 +23,10 @@ function classify(error: unknown): LatchkeyError {
   if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/i.test(e.message)) {
     return new LatchkeyError({ status: 503, code: 'error_unavailable', expose: true, cause: error });
   }
+  // A multipart body cut short or with broken part headers (the branding uploads): the sender's fault.
+  if (typeof e.message === 'string' && /^(Unexpected end of (form|file|multipart data)|Malformed part header|Multipart: Boundary not found)/.test(e.message)) {
+    return new LatchkeyError({ status: 400, code: 'error_bad_request' });
+  }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new LatchkeyError({ status: e.statusCode === 413 ? 413 : e.statusCode === 404 ? 404 : 400, code: e.statusCode === 413 ? 'error_payload_too_large' : 'error_bad_request' });
   }

@@ -18,7 +18,7 @@ const ADMIN = { email: 'fuzz-admin@example.com', password: 'fuzz admin passphras
 const FIELDS = ['identifier', 'email', 'username', 'password', 'new_password', 'confirm_password', 'current_password', 'code', 'display_name', 'token', 'reset_scope', 'redirect_uris', 'client_type', 'flows', 'next', 'grant_type', 'client_id', 'redirect_uri', 'ui_locales'];
 const COUNTED = ['accounts', 'flows', 'outbox', 'audit_events', 'sessions', 'admin_sessions', 'applications'] as const;
 // Valid with no field at all, so a request to them with a good CSRF token would legitimately write.
-const VALID_WITHOUT_FIELDS = /\/(signout|resend|continue|rotate|delete)$/;
+const VALID_WITHOUT_FIELDS = /\/(signout|resend|continue|rotate|delete)$|\/branding\/reset$/;
 const MEGABYTE = 'A'.repeat(1024 * 1024);
 
 interface Payload {

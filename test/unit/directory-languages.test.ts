@@ -33,7 +33,7 @@ describe('languages per directory', () => {
   });
 
   it('templates: values escaped in HTML only, subjects on one line, unknown variables found', () => {
-    const values = { code: '123456', expiresInMinutes: '10', displayName: 'A <b>&</b>', signInUrl: 'https://x.test/?a=1&b=2', directoryName: 'D', supportContact: '', changedAt: '', howChanged: '' };
+    const values = { code: '123456', expiresInMinutes: '10', displayName: 'A <b>&</b>', signInUrl: 'https://x.test/?a=1&b=2', directoryName: 'D', supportContact: '', changedAt: '', howChanged: '', resetUrl: '' };
     const mail = fillTemplate({ subject: 'Hi {{displayName}}\r\nBcc: x', html: '<a href="{{signInUrl}}">{{ displayName }}</a>', text: '{{displayName}} {{code}}' }, values);
     assert.equal(mail.subject, 'Hi A <b>&</b> Bcc: x');
     assert.equal(mail.html, '<a href="https://x.test/?a=1&#38;b=2">A &#60;b&#62;&#38;&#60;/b&#62;</a>');

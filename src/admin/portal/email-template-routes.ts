@@ -34,6 +34,7 @@ function sampleValues(directory: Directory, t: Translate, signInUrl: string, loc
     supportContact: directory.support_contact ?? '',
     changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date())} UTC`,
     howChanged: t('email_password_changed_reset'),
+    resetUrl: signInUrl.replace(/\/signin$/, '/reset'),
   };
 }
 

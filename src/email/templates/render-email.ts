@@ -73,7 +73,7 @@ function compose(template: EmailTemplate, t: Translate, v: EmailValues, payload:
         greeting: greeting(t, v),
         blocks: [
           { kind: 'p', text: t('email_reset_invitation_intro', { directory }) },
-          { kind: 'link', label: t('email_reset_invitation_link'), url: str(payload, 'resetUrl') },
+          { kind: 'link', label: t('email_reset_invitation_link'), url: v.resetUrl },
         ],
       };
     case 'reset_not_enabled': {
@@ -146,6 +146,7 @@ export function emailValues(message: OutboxMessage, directory: Directory, locale
     supportContact: directory.support_contact ?? '',
     changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`,
     howChanged: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset'),
+    resetUrl: str(payload, 'resetUrl'),
   };
 }
 
@@ -175,7 +176,7 @@ export function renderEmail(message: OutboxMessage, directory: Directory, texts?
 export function defaultTemplate(template: EmailTemplate, locale: Locale, t: Translate): EmailContent {
   const token = (name: TemplateVariable) => `{{${name}}}`;
   const values = Object.fromEntries(
-    (['code', 'expiresInMinutes', 'displayName', 'signInUrl', 'directoryName', 'supportContact', 'changedAt', 'howChanged'] as const).map((name) => [name, token(name)]),
+    (['code', 'expiresInMinutes', 'displayName', 'signInUrl', 'directoryName', 'supportContact', 'changedAt', 'howChanged', 'resetUrl'] as const).map((name) => [name, token(name)]),
   ) as Record<TemplateVariable, string>;
   return renderDefaultEmail(template, locale, t, values);
 }

@@ -3,9 +3,9 @@ import type { EmailTemplate } from '../outbox.ts';
 // The {{variables}} an administrator's email template may use, per kind of message. A template naming
 // any other is refused when saved, so a typo shows up in the portal rather than in a customer's inbox.
 
-export const EMAIL_TEMPLATES: readonly EmailTemplate[] = ['reset_code', 'sign_up_code', 'password_changed'];
+export const EMAIL_TEMPLATES: readonly EmailTemplate[] = ['reset_code', 'sign_up_code', 'password_changed', 'reset_invitation', 'reset_not_enabled'];
 
-export type TemplateVariable = 'code' | 'expiresInMinutes' | 'displayName' | 'signInUrl' | 'directoryName' | 'supportContact' | 'changedAt' | 'howChanged';
+export type TemplateVariable = 'code' | 'expiresInMinutes' | 'displayName' | 'signInUrl' | 'directoryName' | 'supportContact' | 'changedAt' | 'howChanged' | 'resetUrl';
 
 export const variableDescriptions: Readonly<Record<TemplateVariable, string>> = {
   code: 'The six-digit code the customer types. Filled in only when the message is sent; never stored in clear.',
@@ -16,6 +16,7 @@ export const variableDescriptions: Readonly<Record<TemplateVariable, string>> = 
   supportContact: 'The directory’s support contact, empty when none is set.',
   changedAt: 'When the password was changed (date and time, UTC), in the message’s language.',
   howChanged: 'One sentence saying whether the password was reset with a code or changed while signed in.',
+  resetUrl: 'The directory’s password reset page (absolute URL), where the customer asks for a code.',
 };
 
 const common: readonly TemplateVariable[] = ['directoryName', 'supportContact', 'signInUrl'];
@@ -24,8 +25,7 @@ export const templateVariables: Readonly<Record<EmailTemplate, readonly Template
   reset_code: ['code', 'expiresInMinutes', 'displayName', ...common],
   sign_up_code: ['code', 'expiresInMinutes', ...common],
   password_changed: ['displayName', 'changedAt', 'howChanged', ...common],
-  // Not editable yet (not in EMAIL_TEMPLATES): listed so every message kind has its variables.
-  reset_invitation: ['displayName', ...common],
+  reset_invitation: ['displayName', 'resetUrl', ...common],
   reset_not_enabled: ['displayName', ...common],
 };
 

@@ -4,11 +4,13 @@ import type { PasswordHasher } from '../../accounts/password-hasher.ts';
 import { isResetAllowed } from '../../accounts/reset-eligibility.ts';
 import { setPassword } from '../../accounts/set-password.ts';
 import { recordAudit } from '../../audit/audit-log.ts';
+import { languagePolicy } from '../../directories/directory-texts.ts';
 import { canonicalize } from '../../domain/identifier.ts';
 import { checkPassword, type PasswordProblem } from '../../domain/password-policy.ts';
 import { constantTimeEqual, generateCode, randomToken, sha256 } from '../../domain/secrets.ts';
 import { sealCode } from '../../email/sealed-code.ts';
 import { LatchkeyError } from '../../http/latchkey-error.ts';
+import { offeredLocale } from '../../i18n/i18n.ts';
 import type { Links } from '../../http/links.ts';
 import type { FlowMetrics } from '../../metrics/metrics.ts';
 import type { Account, Directory, Flow, Locale } from '../../storage/schema.ts';
@@ -101,7 +103,8 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
       const plan = planSend({ throttled: isThrottled(sends, now), recipient, flowHasCode: liveFlow !== undefined && liveFlow.code_hmac !== null, resetAllowed: resetScopeCovers(directory, member) });
       const state = liveFlow ? transition(currentState(liveFlow, now), { type: 'code_sent' }) : initialState;
       const runId = liveFlow ? liveFlow.run_id : (input.runId ?? null);
-      const mailBase = recipient && account ? { to: recipient, locale: account.locale ?? input.locale, runId } : undefined;
+      // The account's language when the directory still offers it, else the page's.
+      const mailBase = recipient && account ? { to: recipient, locale: offeredLocale(languagePolicy(directory), account.locale, input.locale), runId } : undefined;
       // Outside the groups allowed to reset, the mail says so and where to get help, instead of a code;
       // the page the visitor sees is the same as for everyone (R12).
       const mail: ResetRequestWrite['mail'] = !plan.counted || !mailBase || !account ? undefined

@@ -95,7 +95,7 @@ export async function sendResetCode(ctx: SendContext): Promise<SendOutcome> {
       await enqueueEmail(ctx.trx, {
         directoryId: ctx.directory.id,
         template: 'reset_not_enabled',
-        locale: ctx.account.locale ?? ctx.locale,
+        locale: offeredLocale(languagePolicy(ctx.directory), ctx.account.locale, ctx.locale),
         to: recipient,
         payload: { displayName: ctx.account.display_name, supportContact: ctx.directory.support_contact ?? '' },
         runId: ctx.flow.run_id,
