@@ -15,6 +15,7 @@ import { rememberUserFlow } from '../flows/user-flow-return.ts';
 import { tagBrowserWithRun } from '../run-now/run-tag.ts';
 import { LatchkeyError, badRequest } from '../http/latchkey-error.ts';
 import { pageContext, sendPage } from '../http/request-context.ts';
+import { languagePolicy } from '../directories/directory-texts.ts';
 import { isLocale, LOCALES } from '../i18n/i18n.ts';
 import type { Directory, Locale, UserFlow } from '../storage/schema.ts';
 import { interactionPath, resolveUserFlow } from './oidc-provider-factory.ts';
@@ -180,7 +181,7 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: CustomerDe
     const collects = (attribute: string) => s.flow.collected_attributes.includes(attribute);
     const form = profileForm.safeParse(request.body ?? {});
     const displayNameOk = !collects('display_name') || (form.success && form.data.display_name !== undefined);
-    const localeOk = !collects('locale') || (form.success && form.data.locale !== undefined);
+    const localeOk = !collects('locale') || (form.success && form.data.locale !== undefined && languagePolicy(s.directory).offered.includes(form.data.locale));
     if (!form.success || !displayNameOk || !localeOk) {
       const typed = (request.body ?? {}) as { display_name?: unknown; locale?: unknown };
       return showProfile(request, reply, s, {

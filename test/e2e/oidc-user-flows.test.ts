@@ -35,6 +35,29 @@ describe('user flows an application can start', () => {
     assert.equal(tokens.claims()?.tfp, 'B2C_1_profileedit');
   });
 
+  test('profile editing collects what its flow collects: the language, among those the directory offers only', async () => {
+    const db = lk.latchkey.db;
+    await db.updateTable('user_flows').set({ collected_attributes: ['locale'] }).where('name', '=', 'B2C_1_profileedit').execute();
+    await db.updateTable('directories').set({ offered_locales: ['en', 'fr'] }).where('slug', '=', 'default').execute();
+    const { application } = await registerApp(lk);
+    const config = await discover(lk, application.client_id);
+    const request = await authorizationRequest(config, { p: 'B2C_1_profileedit' });
+    const browser = new FormClient(lk.baseUrl, { 'accept-language': 'en' });
+    const signIn = await walk(browser, await browser.get(request.url.href, { follow: false }));
+    assert.ok(!('callback' in signIn));
+    const profile = await walk(browser, await browser.post(formAction(signIn.body, 'Sign in'), { identifier: 'ada@example.com', password: PASSWORD }, { follow: false }));
+    assert.ok(!('callback' in profile));
+    assert.ok(!profile.body.includes('name="display_name"'), 'the display name is not collected by this flow');
+    assert.deepEqual([...profile.body.matchAll(/<option value="([a-z]{2})"/g)].map((m) => m[1]), ['en', 'fr']);
+    const refused = await browser.post(formAction(profile.body, 'Continue'), { locale: 'es' }, { follow: false });
+    assert.equal(refused.status, 400, 'a language the directory does not offer');
+    const landed = await walk(browser, await browser.post(formAction(refused.body, 'Continue'), { locale: 'fr', display_name: 'Not collected' }, { follow: false }));
+    assert.ok('callback' in landed);
+    const account = await db.selectFrom('accounts').select(['locale', 'display_name']).where('email', '=', 'ada@example.com').executeTakeFirstOrThrow();
+    assert.equal(account.locale, 'fr');
+    assert.notEqual(account.display_name, 'Not collected', 'an attribute the flow does not collect is ignored');
+  });
+
   test('an unknown or foreign interaction gets a plain "expired" page, in the customer\'s language', async () => {
     const response = await fetch(`${lk.baseUrl}/d/default/interaction/AAAAAAAAAAAAAAAAAAAAAA`, { headers: { 'accept-language': 'fr' } });
     assert.equal(response.status, 400);

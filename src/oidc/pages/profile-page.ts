@@ -1,7 +1,7 @@
 import { html } from '../../http/html.ts';
 import { csrfField, errorBox, renderPage } from '../../http/layout.ts';
 import type { PageContext } from '../../http/request-context.ts';
-import { LOCALES, translator, type MessageKey } from '../../i18n/i18n.ts';
+import { translator, type MessageKey } from '../../i18n/i18n.ts';
 import type { Directory, Locale } from '../../storage/schema.ts';
 import { pageBrand } from '../../http/page-brand.ts';
 
@@ -20,7 +20,8 @@ export function profilePage(ctx: PageContext, directory: Directory, view: Profil
   const displayName = html`<label for="display_name">${t('account_display_name')}</label>
 <input type="text" id="display_name" name="display_name" value="${view.displayName}" autocomplete="name" required maxlength="100">`;
   // Each language is named in itself, as language pickers do.
-  const options = LOCALES.map((locale) => html`<option value="${locale}" lang="${locale}"${view.locale === locale ? html` selected` : ''}>${translator(locale)('language_name')}</option>`);
+  // Only the languages the directory offers.
+  const options = ctx.offered.map((locale) => html`<option value="${locale}" lang="${locale}"${view.locale === locale ? html` selected` : ''}>${translator(locale)('language_name')}</option>`);
   const language = html`<label for="locale">${t('nav_language')}</label>
 <select id="locale" name="locale">${options}</select>`;
   const body = html`<h1>${t('profile_edit_title')}</h1>
