@@ -15,7 +15,8 @@ describe('user flows an application can start', () => {
   });
   after(() => lk.close());
 
-  test('profile editing: sign in, change the display name, and the new name is in the ID token', async () => {
+  /** An application starts the profile editing flow; Ada signs in and lands on the profile page. */
+  async function openProfileEditing() {
     const { application } = await registerApp(lk);
     const config = await discover(lk, application.client_id);
     const request = await authorizationRequest(config, { p: 'B2C_1_profileedit' });
@@ -24,6 +25,11 @@ describe('user flows an application can start', () => {
     assert.ok(!('callback' in signIn));
     const profile = await walk(browser, await browser.post(formAction(signIn.body, 'Sign in'), { identifier: 'ada@example.com', password: PASSWORD }, { follow: false }));
     assert.ok(!('callback' in profile));
+    return { config, request, browser, profile };
+  }
+
+  test('profile editing: sign in, change the display name, and the new name is in the ID token', async () => {
+    const { config, request, browser, profile } = await openProfileEditing();
     assert.match(visibleText(profile.body), /Edit your profile/);
     const refused = await browser.post(formAction(profile.body, 'Continue'), { display_name: '   ' }, { follow: false });
     assert.equal(refused.status, 400);
@@ -39,14 +45,7 @@ describe('user flows an application can start', () => {
     const db = lk.latchkey.db;
     await db.updateTable('user_flows').set({ collected_attributes: ['locale'] }).where('name', '=', 'B2C_1_profileedit').execute();
     await db.updateTable('directories').set({ offered_locales: ['en', 'fr'] }).where('slug', '=', 'default').execute();
-    const { application } = await registerApp(lk);
-    const config = await discover(lk, application.client_id);
-    const request = await authorizationRequest(config, { p: 'B2C_1_profileedit' });
-    const browser = new FormClient(lk.baseUrl, { 'accept-language': 'en' });
-    const signIn = await walk(browser, await browser.get(request.url.href, { follow: false }));
-    assert.ok(!('callback' in signIn));
-    const profile = await walk(browser, await browser.post(formAction(signIn.body, 'Sign in'), { identifier: 'ada@example.com', password: PASSWORD }, { follow: false }));
-    assert.ok(!('callback' in profile));
+    const { browser, profile } = await openProfileEditing();
     assert.ok(!profile.body.includes('name="display_name"'), 'the display name is not collected by this flow');
     assert.deepEqual([...profile.body.matchAll(/<option value="([a-z]{2})"/g)].map((m) => m[1]), ['en', 'fr']);
     const refused = await browser.post(formAction(profile.body, 'Continue'), { locale: 'es' }, { follow: false });
