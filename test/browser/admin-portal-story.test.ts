@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
 // The portal's new pages in a real Chromium, without an SMTP server: a customer asks for a reset, the
@@ -25,14 +25,6 @@ async function shots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1440, height: 900 });
 }
 
-async function signInAdmin(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/admin`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Directories' }).waitFor();
-}
-
 describe('browser: audit log, mailbox and administrators', () => {
   let lk: TestLatchkey;
   let browser: TestBrowser;
@@ -45,7 +37,7 @@ describe('browser: audit log, mailbox and administrators', () => {
     await lk.latchkey.db.insertInto('directories').values({ slug: 'shop', display_name: 'Shop' }).execute();
     browser = await launchBrowser();
     admin = await (await browser.newContext()).newPage();
-    await signInAdmin(admin, lk.baseUrl);
+    await signInAdminInBrowser(admin, lk.baseUrl, ADMIN);
   });
   after(async () => {
     await browser?.close();

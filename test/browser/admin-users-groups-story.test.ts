@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 import { createTestAdmin } from '../e2e/admin-test-kit.ts';
 
@@ -14,14 +14,6 @@ const ADMIN = { email: 'admin@latchkey.test', password: 'correct horse battery s
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signInAdmin(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/admin`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Directories' }).waitFor();
 }
 
 /** A link of the directory's own navigation (the breadcrumb names some of the same pages). */
@@ -48,7 +40,7 @@ describe('browser: the Users and Groups pages', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
-    await signInAdmin(page, lk.baseUrl);
+    await signInAdminInBrowser(page, lk.baseUrl, ADMIN);
     await page.getByRole('link', { name: /default/i }).first().click();
     await tab(page, 'Users');
     await page.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
@@ -126,7 +118,7 @@ describe('browser: the Users and Groups pages', () => {
   it('works at 375 px: nothing wider than the screen, every control reachable', async () => {
     const context = await browser.browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'en-US' });
     const page = await context.newPage();
-    await signInAdmin(page, lk.baseUrl);
+    await signInAdminInBrowser(page, lk.baseUrl, ADMIN);
     await page.goto(`${lk.baseUrl}/admin/d/default/users`);
     assert.equal(await overflows(page), false, 'the users page fits 375 px');
     await shot(page, 'admin-users-list-375');

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { png } from '../support/test-images.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
@@ -60,10 +60,7 @@ async function eventually<T>(read: () => Promise<T>, expected: T, what: string):
 const buttonColour = (target: Page | Frame) => target.locator('button[type=submit]').first().evaluate((b) => getComputedStyle(b).backgroundColor);
 
 async function openBranding(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/admin`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAdminInBrowser(page, baseUrl, ADMIN);
   await page.getByRole('link', { name: /default/i }).first().click();
   await page.getByRole('link', { name: 'Company branding' }).click();
   await page.getByRole('heading', { name: 'Company branding' }).waitFor();

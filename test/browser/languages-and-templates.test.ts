@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 import { createTestAdmin } from '../e2e/admin-test-kit.ts';
 
@@ -45,10 +45,7 @@ describe('browser: Languages and Email templates in the admin portal; German and
   async function signedInAdmin(): Promise<Page> {
     const context = await browser.browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${lk.baseUrl}/admin`);
-    await page.getByLabel('Email').fill(ADMIN.email);
-    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInAdminInBrowser(page, lk.baseUrl, ADMIN);
     await page.getByRole('link', { name: /default/i }).first().click();
     return page;
   }

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { translator, type Translate } from '../../src/i18n/i18n.ts';
 import type { Locale } from '../../src/storage/schema.ts';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { codeIn } from '../support/smtp-sink.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
@@ -19,10 +19,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function turnResetOn(page: Page, baseUrl: string): Promise<void> {
-  await page.goto(`${baseUrl}/admin`);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInAdminInBrowser(page, baseUrl, ADMIN);
   await page.getByRole('link', { name: /default/i }).first().click();
   await page.getByRole('link', { name: 'Password reset' }).click();
   await shot(page, 'admin-password-reset-before');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { translator } from '../../src/i18n/i18n.ts';
-import { launchBrowser, SCREENSHOT_DIR, type TestBrowser } from '../support/browser.ts';
+import { launchBrowser, SCREENSHOT_DIR, signInAdminInBrowser, type TestBrowser } from '../support/browser.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 
 // B2C's "Run now", in a real browser: the administrator runs the sign-in user flow with Latchkey's test
@@ -38,10 +38,7 @@ describe('browser: "Run now" with the test inbox and the token viewer', () => {
   it('Run now on B2C_1_signin → "Can\'t access your account?" → code from the test inbox → back in the flow → token viewer shows the claims', async () => {
     const context = await browser.newContext();
     const admin = await context.newPage();
-    await admin.goto(`${lk.baseUrl}/admin`);
-    await admin.getByLabel('Email').fill(ADMIN.email);
-    await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signInAdminInBrowser(admin, lk.baseUrl, ADMIN);
     await admin.getByRole('link', { name: /default/i }).first().click();
     await admin.getByRole('link', { name: 'User flows' }).click();
     await admin.getByRole('heading', { name: 'User flows', level: 1 }).waitFor();

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 // Debian's Chromium, driven by playwright-core (no browser download). The background-networking flags
 // keep it from reaching for hosts this machine cannot reach.
@@ -30,4 +30,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
     newContext: (options = {}) => browser.newContext({ locale: options.locale ?? 'en-US', viewport: { width: 1280, height: 900 } }),
     close: () => browser.close(),
   };
+}
+
+/** Signs an administrator in through the portal's own form and waits for the directory list. */
+export async function signInAdminInBrowser(page: Page, baseUrl: string, admin: { readonly email: string; readonly password: string }): Promise<void> {
+  await page.goto(`${baseUrl}/admin`);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Directories' }).waitFor();
 }
