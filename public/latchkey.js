@@ -57,6 +57,7 @@ if (brandingPreview && brandingForm) {
       }
     } else if (field.hasAttribute('data-preview-text')) {
       let paragraph = doc.querySelector('.brand-text');
+      if (!paragraph && !field.value.trim()) return;
       if (!paragraph) {
         paragraph = doc.createElement('p');
         paragraph.className = 'brand-text';
@@ -66,6 +67,11 @@ if (brandingPreview && brandingForm) {
     }
   };
   brandingForm.addEventListener('input', (event) => apply(event.target));
+  // A re-post can still be loading while the admin types; the document it brings was rendered from
+  // the form as it was when posted, so whatever was typed since is applied again once it arrives.
+  brandingPreview.addEventListener('load', () => {
+    for (const field of brandingForm.querySelectorAll('[data-preview-var], [data-preview-text]')) apply(field);
+  });
   brandingForm.addEventListener('change', (event) => {
     const field = event.target;
     if (field.type === 'file' || field.type === 'checkbox' || field.name === 'layout') {
