@@ -46,9 +46,10 @@ export function renderReport(f: BenchFigures): string {
 
 Produced by \`npm run bench\` (bench/run.ts) on ${f.date.toISOString().slice(0, 10)}: ${f.machine}; 1-minute
 load average ${f.load[0].toFixed(1)} at the start and ${f.load[1].toFixed(1)} at the end${busyWarning(f)}.
-Latchkey runs as its own process (\`node --import tsx src/main.ts start\`) on PostgreSQL with mail to an
-in-process SMTP server; the load generator drives the real pages and forms, cookies and CSRF tokens
-included, at a fixed concurrency for ${f.seconds} s per scenario (or until its accounts are used up).
+Latchkey runs as its own process, started as \`npm start\` starts it (the compiled build in \`dist/\`), on
+PostgreSQL with mail to an in-process SMTP server; the load generator drives the real pages and forms,
+cookies and CSRF tokens included, at a fixed concurrency for ${f.seconds} s per scenario (or until its
+accounts are used up).
 These machines are shared and noisy, so the headline figures are ratios and differences taken in the
 same run; rerun before and after any change to a hot path and replace this file with the new output.
 

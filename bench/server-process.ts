@@ -1,11 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// Latchkey under test runs as its own process, started exactly as `npm start` starts it, so its CPU
-// time and resident memory can be read from /proc apart from the load generator's.
+// Latchkey under test runs as its own process, started exactly as `npm start` starts it (the build, then
+// the node command the script ends with), so its CPU time and resident memory can be read from /proc
+// apart from the load generator's, and are those of the server an operator runs.
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,10 +29,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `npm start` is `npm run build && node … dist/main.js start`: the node arguments, read from package.json so the two cannot drift. */
+async function npmStartNodeArgs(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...args] = (scripts.start ?? '').split('&&').at(-1)?.trim().split(/\s+/) ?? [];
+  if (program !== 'node') throw new Error(`package.json's start script no longer ends with a node command: ${scripts.start}`);
+  return args;
+}
+
 export async function startServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
+  await promisify(execFile)('npm', ['run', 'build', '--silent'], { cwd: root });
   // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, profiles the server while it is measured.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', 'start'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...(await npmStartNodeArgs())], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'pipe', 'pipe'],

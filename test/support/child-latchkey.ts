@@ -34,10 +34,12 @@ export async function freePort(): Promise<number> {
   return typeof address === 'object' && address ? address.port : 0;
 }
 
-export async function startChildLatchkey(env: Record<string, string>): Promise<ChildLatchkey> {
+/** `command` defaults to the sources through tsx; `['npm', 'start']` runs the README's command, build included. */
+export async function startChildLatchkey(env: Record<string, string>, options: { command?: readonly string[] } = {}): Promise<ChildLatchkey> {
   const port = await freePort();
   let log = '';
-  const child = spawn('npx', ['tsx', 'src/main.ts', 'start'], {
+  const [program = 'npx', ...args] = options.command ?? ['npx', 'tsx', 'src/main.ts', 'start'];
+  const child = spawn(program, args, {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
