@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { sql } from 'kysely';
+import { createDatabase } from '../src/storage/database.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/storage/embedded-postgres.ts';
@@ -21,4 +23,15 @@ export async function withBenchDatabase<T>(work: (databaseUrl: string) => Promis
     await cluster?.stop();
     if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
   }
+}
+
+/** Waits (up to a minute) until no mail is pending, so one scenario's deliveries are not counted in the next. */
+export async function outboxDrained(databaseUrl: string): Promise<void> {
+  const db = createDatabase(databaseUrl);
+  for (let i = 0; i < 600; i++) {
+    const row = await db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    if (row.n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await db.destroy();
 }

@@ -49,7 +49,7 @@ load average ${f.load[0].toFixed(1)} at the start and ${f.load[1].toFixed(1)} at
 Latchkey runs as its own process, started as \`npm start\` starts it (the compiled build in \`dist/\`), on
 PostgreSQL with mail to an in-process SMTP server; the load generator drives the real pages and forms,
 cookies and CSRF tokens included, at a fixed concurrency for ${f.seconds} s per scenario (or until its
-accounts are used up).
+accounts are used up), after a warm-up of a few seconds of each kind of request that is not measured.
 These machines are shared and noisy, so the headline figures are ratios and differences taken in the
 same run; rerun before and after any change to a hot path and replace this file with the new output.
 

@@ -7,15 +7,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'kysely';
 import { canonicalize } from '../src/domain/identifier.ts';
 import { createDatabase } from '../src/storage/database.ts';
 import { startEmbeddedPostgres } from '../src/storage/embedded-postgres.ts';
 import { createTestDatabase } from '../test/support/test-database.ts';
 import { startSmtpSink } from '../test/support/smtp-sink.ts';
 import { argon2VerificationsPerSecond } from './argon2-baseline.ts';
+import { outboxDrained } from './bench-database.ts';
 import type { RunResult } from './load-run.ts';
-import { codeVerification, emailOf, PASSWORD, requestCodes, resetRequests, resetRoundTrip, signIn, signInPage } from './scenarios.ts';
+import { codeVerification, emailOf, PASSWORD, requestCodes, resetRequests, resetRoundTrip, signIn, signInPage, warmUp } from './scenarios.ts';
 import { freePort, startServer, type ServerProcess } from './server-process.ts';
 import { renderReport, type Measured } from './report.ts';
 
@@ -39,16 +39,6 @@ async function seed(databaseUrl: string, count: number): Promise<void> {
       password_hash: passwordHash,
     }));
     await db.insertInto('accounts').values(rows).execute();
-  }
-  await db.destroy();
-}
-
-async function outboxDrained(databaseUrl: string): Promise<void> {
-  const db = createDatabase(databaseUrl);
-  for (let i = 0; i < 600; i++) {
-    const row = await db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-    if (row.n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await db.destroy();
 }
@@ -89,8 +79,11 @@ async function main(): Promise<void> {
   const unlimited = { RATE_LIMIT_IP_MAX: '10000000', RATE_LIMIT_IDENTIFIER_MAX: '10000000', RATE_LIMIT_DIRECTORY_MAX: '100000000' };
   const server = await startServer({ DATABASE_URL: database.url, SMTP_URL: smtp.url, LOG_LEVEL: 'warn', MAIL_RETRY_BASE_MS: '100', ...unlimited }, await freePort());
   try {
-    await seed(database.url, 6000);
+    await seed(database.url, 7000);
     const ctx = { base: server.baseUrl, smtp, durationMs: SECONDS * 1000 };
+    log('warm-up (not measured)');
+    await warmUp(ctx, 6000, 1000);
+    await outboxDrained(database.url);
     log('sign-in page GET');
     const page = await measure(server, () => signInPage({ ...ctx, concurrency: 16 }));
     log('sign-in, right password');
