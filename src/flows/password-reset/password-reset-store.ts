@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Account, Database, Directory, Flow, Locale } from '../../storage/schema.ts';
-import { loadResetRequest, saveResetRequest, type ResetRequestLoad, type ResetRequestSnapshot, type ResetRequestWrite } from './reset-request-statements.ts';
+import { loadResetRequest, outstandingFlowIds, saveResetRequest, type ResetRequestLoad, type ResetRequestSnapshot, type ResetRequestWrite } from './reset-request-statements.ts';
 
 // What password reset needs from storage, named for what it does, and its PostgreSQL implementation.
 // The store is a factory over an executor: `inTransaction` hands the work a copy bound to the
@@ -104,13 +104,9 @@ export function createPasswordResetStore(db: Kysely<Database>): PasswordResetSto
         .updateTable('flows')
         .set({ code_hmac: null, updated_at: new Date() })
         .where('directory_id', '=', directoryId)
-        .where('kind', '=', KIND)
         .where('id', '!=', exceptFlowId)
         .where('code_hmac', 'is not', null)
-        .where((eb) => {
-          const sameIdentifier = eb('identifier_canonical', '=', identifierCanonical);
-          return accountId ? eb.or([sameIdentifier, eb('account_id', '=', accountId)]) : sameIdentifier;
-        })
+        .where(sql<boolean>`id IN (${outstandingFlowIds(directoryId, identifierCanonical, accountId)})`)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
     },

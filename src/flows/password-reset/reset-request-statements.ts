@@ -97,6 +97,19 @@ export interface ResetRequestWrite {
   readonly now: Date;
 }
 
+/**
+ * The reset flows of an identifier or of an account, as two index look-ups. Written as one condition,
+ * `identifier_canonical = … OR account_id = …`, PostgreSQL reads every reset flow of the directory and
+ * filters them: slower with every flow, and only when there is an account, which made an existing
+ * address measurably slower to answer than an unknown one (R13). With no account the second look-up
+ * compares with NULL and finds nothing at once.
+ */
+export function outstandingFlowIds(directoryId: string, identifierCanonical: string, accountId: string | null) {
+  return sql`SELECT id FROM flows WHERE directory_id = ${directoryId}::uuid AND kind = ${KIND} AND identifier_canonical = ${identifierCanonical}
+             UNION ALL
+             SELECT id FROM flows WHERE account_id = ${accountId}::uuid AND kind = ${KIND}`;
+}
+
 export async function saveResetRequest(db: Kysely<Database>, w: ResetRequestWrite): Promise<void> {
   const isNew = w.newFlow !== undefined;
   const issue = w.code !== undefined;
@@ -122,8 +135,8 @@ export async function saveResetRequest(db: Kysely<Database>, w: ResetRequestWrit
       INSERT INTO code_sends (directory_id, identifier_key, purpose) SELECT ${w.directoryId}::uuid, ${w.identifierKey}, ${KIND} WHERE ${w.counted}),
     voided AS (
       UPDATE flows SET code_hmac = NULL, updated_at = ${w.now}::timestamptz
-       WHERE ${w.counted} AND directory_id = ${w.directoryId}::uuid AND kind = ${KIND} AND id <> ${w.flowId}::uuid AND code_hmac IS NOT NULL
-         AND (identifier_canonical = ${w.identifierCanonical} OR account_id = ${w.accountId}::uuid)),
+       WHERE ${w.counted} AND directory_id = ${w.directoryId}::uuid AND id <> ${w.flowId}::uuid AND code_hmac IS NOT NULL
+         AND id IN (${outstandingFlowIds(w.directoryId, w.identifierCanonical, w.accountId)})),
     queued AS (
       INSERT INTO outbox (directory_id, template, locale, to_address, payload, run_id)
       SELECT ${w.directoryId}::uuid, ${w.mail?.template ?? 'reset_code'}, ${w.mail?.locale ?? 'en'}, ${w.mail?.to ?? null}::text, ${JSON.stringify(w.mail?.payload ?? {})}::jsonb, ${w.mail?.runId ?? null}::uuid
