@@ -1,6 +1,16 @@
 import { percentile, type RunResult } from './load-run.ts';
 
-// BENCHMARKS.md, written whole by each run: the figures of one run only, never mixed with older ones.
+// BENCHMARKS.md: its generated part is written whole by each run (the figures of one run only, never
+// mixed with older ones); what follows the KEPT marker (bulk import, directory size, profiles, each with
+// the command that produced it) is carried over unchanged.
+
+export const KEPT = '<!-- Below: figures from other commands, each section naming its own; `npm run bench` keeps them as they are. -->';
+
+/** The report followed by the kept part of the file it replaces. */
+export function withKeptSections(report: string, previous: string): string {
+  const at = previous.indexOf(KEPT);
+  return at < 0 ? report : `${report}\n${previous.slice(at)}`;
+}
 
 export interface Measured<T extends RunResult = RunResult> {
   readonly result: T;
