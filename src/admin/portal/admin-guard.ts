@@ -99,3 +99,15 @@ export async function loadAdmin(deps: AdminDeps, request: FastifyRequest, reply:
 export const isAdmin = (value: SignedInAdmin | FastifyReply): value is SignedInAdmin => 'adminId' in value;
 
 export const isDirectoryLoaded = (value: DirectoryContext | FastifyReply): value is DirectoryContext => 'directory' in value;
+
+/**
+ * A route under /admin/d/:directory: the handler runs only for a signed-in administrator who may see the
+ * directory, and gets both; everyone else gets the sign-in redirect, a 404 or a 403 from `loadDirectory`.
+ */
+export function directoryRoute(deps: AdminDeps, handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const ctx = await loadDirectory(deps, request, reply);
+    if (!isDirectoryLoaded(ctx)) return ctx;
+    return handler(ctx, request, reply);
+  };
+}

@@ -4,7 +4,7 @@ import { MAX_REDIRECT_URIS, parseRedirectUris, redirectUriProblem } from '../../
 import { recordAudit, type AuditType } from '../../audit/audit-log.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, isUuid, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
 import { applicationEditPage, applicationMessages as m, applicationsPage, type ApplicationsView } from './pages/application-pages.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 
@@ -37,11 +37,9 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
   const audit = (request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
     recordAudit(deps.db, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
 
-  app.get('/admin/d/:directory/applications', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/applications', directoryRoute(deps, async (ctx, request, reply) => {
     return page(request, reply, ctx);
-  });
+  }));
 
   /** The form checked as a whole: the registration, or the message to show with what was typed. */
   async function readForm(request: FastifyRequest, ctx: DirectoryContext): Promise<{ ok: true; data: Registration } | { ok: false; error: string; draft: Draft }> {
@@ -65,15 +63,13 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     return { ok: true, data: { displayName: form.data.display_name, redirectUris: uris, clientType: form.data.client_type, allowedUserFlows: flows } };
   }
 
-  app.post('/admin/d/:directory/applications', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/applications', directoryRoute(deps, async (ctx, request, reply) => {
     const read = await readForm(request, ctx);
     if (!read.ok) return page(request, reply, ctx, { error: read.error, draft: read.draft }, 400);
     const { application, clientSecret } = await deps.applications.create(ctx.directory.id, read.data);
     await audit(request, ctx, 'admin_application_registered', { applicationId: application.id, clientId: application.client_id });
     return page(request, reply, ctx, { notice: m.registered, ...(clientSecret ? { secret: { applicationId: application.id, value: clientSecret } } : {}) });
-  });
+  }));
 
   /** A registration of this directory that the portal may change (not the built-in test application). */
   async function editable(request: FastifyRequest, ctx: DirectoryContext) {
@@ -82,18 +78,14 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     return application && !application.built_in ? application : undefined;
   }
 
-  app.get('/admin/d/:directory/applications/:id', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/applications/:id', directoryRoute(deps, async (ctx, request, reply) => {
     const application = await editable(request, ctx);
     if (!application) return seeOther(reply, directoryPath(ctx.directory.slug, '/applications'));
     const userFlows = await deps.userFlows.listForDirectory(ctx.directory.id);
     return sendPage(reply, applicationEditPage({ ...ctx, csrf: reply.generateCsrf(), application, userFlows }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/applications/:id', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/applications/:id', directoryRoute(deps, async (ctx, request, reply) => {
     const application = await editable(request, ctx);
     if (!application) return seeOther(reply, directoryPath(ctx.directory.slug, '/applications'));
     // The client type stays what it was registered as: changing it would change how the client authenticates.
@@ -105,25 +97,21 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     await deps.applications.update(ctx.directory.id, application.id, { ...read.data, postLogoutRedirectUris: application.post_logout_redirect_uris });
     await audit(request, ctx, 'admin_application_changed', { applicationId: application.id });
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/applications')}?done=saved`);
-  });
+  }));
 
-  app.post('/admin/d/:directory/applications/:id/rotate', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/applications/:id/rotate', directoryRoute(deps, async (ctx, request, reply) => {
     const id = (request.params as { id: string }).id;
     const secret = isUuid(id) ? await deps.applications.rotateSecret(ctx.directory.id, id) : undefined;
     if (!secret) return seeOther(reply, directoryPath(ctx.directory.slug, '/applications'));
     await audit(request, ctx, 'admin_application_secret_rotated', { applicationId: id });
     return page(request, reply, ctx, { secret: { applicationId: id, value: secret } });
-  });
+  }));
 
-  app.post('/admin/d/:directory/applications/:id/delete', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/applications/:id/delete', directoryRoute(deps, async (ctx, request, reply) => {
     const id = (request.params as { id: string }).id;
     if (isUuid(id) && (await deps.applications.remove(ctx.directory.id, id))) {
       await audit(request, ctx, 'admin_application_deleted', { applicationId: id });
     }
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/applications')}?done=removed`);
-  });
+  }));
 }

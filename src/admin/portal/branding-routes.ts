@@ -9,7 +9,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import { translator } from '../../i18n/i18n.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { currentAdmin, isDirectoryLoaded, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { currentAdmin, type DirectoryContext, directoryRoute, seeOther } from './admin-guard.ts';
 import { parseBrandingForm, readUpload } from './branding-form.ts';
 import { brandingPage } from './pages/branding-page.ts';
 import { brandingMessages as m } from './pages/branding-messages.ts';
@@ -48,28 +48,22 @@ export function registerBrandingRoutes(app: FastifyInstance, deps: AdminDeps): v
 function registerPages(app: FastifyInstance, deps: AdminDeps): void {
   const path = (directory: Directory, section = '') => directoryPath(directory.slug, `/branding${section}`);
 
-  app.get('/admin/d/:directory/branding', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/branding', directoryRoute(deps, async (ctx, request, reply) => {
     const done = (request.query as { done?: unknown }).done;
     const notice = done === 'saved' ? m.saved : done === 'reset' ? m.resetDone : undefined;
     return sendPage(reply, brandingPage({ ...ctx, csrf: reply.generateCsrf(), ...(notice ? { notice } : {}) }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/branding', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/branding', directoryRoute(deps, async (ctx, request, reply) => {
     const form = parseBrandingForm(request.body);
     if (!form.ok) {
       return sendPage(reply, brandingPage({ ...ctx, csrf: reply.generateCsrf(), problems: form.problems, ...(form.fields ? { fields: form.fields } : {}) }), form.status);
     }
     await saveBranding(deps, request, ctx, form.draft);
     return seeOther(reply, `${path(ctx.directory)}?done=saved`);
-  });
+  }));
 
-  app.post('/admin/d/:directory/branding/reset', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/branding/reset', directoryRoute(deps, async (ctx, request, reply) => {
     await deps.db.transaction().execute(async (trx) => {
       const store = createBrandingStore(trx);
       await store.resetBranding(ctx.directory.id);
@@ -77,19 +71,15 @@ function registerPages(app: FastifyInstance, deps: AdminDeps): void {
       await store.removeUnusedImages(ctx.directory.id);
     });
     return seeOther(reply, `${path(ctx.directory)}?done=reset`);
-  });
+  }));
 
-  app.get('/admin/d/:directory/branding/preview', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/branding/preview', directoryRoute(deps, async (ctx, request, reply) => {
     return sendPreview(deps, reply, ctx.directory);
-  });
+  }));
 
   // The unsaved form, posted into the preview frame. Its images are stored (they are checked exactly as
   // for Save) so the preview loads them by URL like the real page; unused ones are removed later.
-  app.post('/admin/d/:directory/branding/preview', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/branding/preview', directoryRoute(deps, async (ctx, request, reply) => {
     const form = parseBrandingForm(request.body);
     if (!form.ok) {
       const page = problemPage({ title: m.previewProblems, message: form.problems.join(' '), csrf: reply.generateCsrf(), admin: ctx.admin });
@@ -99,7 +89,7 @@ function registerPages(app: FastifyInstance, deps: AdminDeps): void {
       if (change.kind === 'upload') await deps.branding.saveImage(ctx.directory.id, change.image);
     }
     return sendPreview(deps, reply, applyDraft(ctx.directory, form.draft));
-  });
+  }));
 }
 
 /** The change, its images and its audit row commit together; the current row is read under a lock for an honest diff. */

@@ -14,7 +14,7 @@ import { isLocale, translator, type Translate } from '../../i18n/i18n.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory, Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther } from './admin-guard.ts';
 import { emailOverviewPage, emailPath, templateEditPage, templateMessages as m, templatePath } from './pages/email-template-pages.ts';
 
 // Email templates and the sender. A template is checked at save (and preview) for variables the message
@@ -94,15 +94,11 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
     return { draft };
   }
 
-  app.get('/admin/d/:directory/email', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/email', directoryRoute(deps, async (ctx, request, reply) => {
     return overview(request, reply, ctx);
-  });
+  }));
 
-  app.post('/admin/d/:directory/email/sender', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/email/sender', directoryRoute(deps, async (ctx, request, reply) => {
     const form = parseForm(senderForm, request.body);
     const fromName = form?.from_name.trim() ?? '';
     const replyTo = form?.reply_to.trim() ?? '';
@@ -112,7 +108,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
     const sender = { fromName: fromName || null, replyTo: replyTo || null };
     await change(request, ctx, { setting: 'mail_sender', ...sender }, (store) => store.setSender(ctx.directory.id, sender));
     return seeOther(reply, `${emailPath(ctx.directory)}?saved=1`);
-  });
+  }));
 
   app.get('/admin/d/:directory/email/:template/:lang', async (request, reply) => {
     const loaded = await loadTemplate(request, reply);

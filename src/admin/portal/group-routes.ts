@@ -6,7 +6,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { createGroupAdmin } from '../groups/group-admin.ts';
 import { MAX_SEARCH_LENGTH, searchAccounts } from '../users/account-search.ts';
 import type { AdminActor } from '../users/user-admin.ts';
-import { isDirectoryLoaded, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, seeOther } from './admin-guard.ts';
 import { groupListPage, groupMessages as m, groupPage, groupPath, type GroupView } from './pages/group-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 
@@ -62,15 +62,13 @@ export function registerGroupRoutes(app: FastifyInstance, deps: AdminDeps): void
     return isDirectoryLoaded(ctx) ? list(request, reply, ctx) : ctx;
   });
 
-  app.post('/admin/d/:directory/groups', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/groups', directoryRoute(deps, async (ctx, request, reply) => {
     const form = nameForm.safeParse(request.body ?? {});
     if (!form.success) return list(request, reply, ctx, { error: m.invalidName, draft: typedName(request) }, 400);
     const created = await groups.create(ctx.directory, form.data.name, actor(request, ctx));
     if (created === 'duplicate') return list(request, reply, ctx, { error: m.duplicateName, draft: typedName(request) }, 400);
     return seeOther(reply, `${groupPath(ctx.directory, created.id)}?done=created`);
-  });
+  }));
 
   app.get('/admin/d/:directory/groups/:id', async (request, reply) => {
     const loaded = await loadGroup(request, reply);

@@ -9,7 +9,7 @@ import { placeholderDifference } from '../../i18n/placeholders.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther } from './admin-guard.ts';
 import { languageMessages as m, languagesPage, languagesPath, textEditPage, textPath } from './pages/languages-pages.ts';
 
 // The Languages page: offered languages and default, and per-language overrides of catalog strings.
@@ -70,15 +70,11 @@ export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): v
     }), status);
   }
 
-  app.get('/admin/d/:directory/languages', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/languages', directoryRoute(deps, async (ctx, request, reply) => {
     return listPage(request, reply, ctx);
-  });
+  }));
 
-  app.post('/admin/d/:directory/languages', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/languages', directoryRoute(deps, async (ctx, request, reply) => {
     const form = parseForm(languagesForm, request.body);
     const offered = form?.offered === undefined ? [] : [form.offered].flat();
     const valid = form && offered.length > 0 && offered.every(isLocale) && isLocale(form.default_locale) && offered.includes(form.default_locale);
@@ -88,7 +84,7 @@ export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): v
     const defaultLocale = form.default_locale as Locale;
     await change(request, ctx, { setting: 'languages', offered: chosen, defaultLocale }, (store) => store.setLanguages(ctx.directory.id, chosen, defaultLocale));
     return seeOther(reply, `${languagesPath(ctx.directory)}?saved=1`);
-  });
+  }));
 
   app.get('/admin/d/:directory/languages/:lang/texts/:key', async (request, reply) => {
     const loaded = await loadText(request, reply);

@@ -8,7 +8,7 @@ import { LOCALES } from '../../i18n/i18n.ts';
 import { inspectIdToken, type InspectedIdToken } from '../../run-now/inspect-id-token.ts';
 import type { Application, Directory, FlowRun, UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, isUuid, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { runFormPage, runNowMessages as m, runPage, targetValue, testInbox, tokenViewerPage } from './pages/run-now-pages.ts';
@@ -66,17 +66,13 @@ export function registerRunNowRoutes(app: FastifyInstance, deps: AdminDeps): voi
     return { run, flow, application, authorizeUrl: deps.runs.authorizeUrl(run), messages: await deps.runs.messages(run.id) };
   }
 
-  app.get('/admin/d/:directory/user-flows/:id/run', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/user-flows/:id/run', directoryRoute(deps, async (ctx, request, reply) => {
     const flow = await loadFlow(request, reply, ctx, (request.params as { id?: unknown }).id);
     if (!flow) return reply;
     return sendPage(reply, runFormPage({ ...ctx, csrf: reply.generateCsrf(), flow, applications: await runnable(ctx.directory, flow) }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/user-flows/:id/run', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/user-flows/:id/run', directoryRoute(deps, async (ctx, request, reply) => {
     const flow = await loadFlow(request, reply, ctx, (request.params as { id?: unknown }).id);
     if (!flow) return reply;
     const applications = await runnable(ctx.directory, flow);
@@ -113,28 +109,22 @@ export function registerRunNowRoutes(app: FastifyInstance, deps: AdminDeps): voi
     });
     await recordAudit(deps.db, { type: 'admin_flow_run_started', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail: { runId: run.id, userFlow: flow.name, applicationId: chosen.a.id } });
     return seeOther(reply, directoryPath(ctx.directory.slug, `/runs/${run.id}`));
-  });
+  }));
 
-  app.get('/admin/d/:directory/runs/:run', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/runs/:run', directoryRoute(deps, async (ctx, request, reply) => {
     const loaded = await loadRun(request, reply, ctx);
     if (!loaded) return reply;
     return sendPage(reply, runPage({ ...ctx, csrf: reply.generateCsrf(), ...loaded }));
-  });
+  }));
 
   // The inbox alone, for the page's script to poll; the page itself works without it.
-  app.get('/admin/d/:directory/runs/:run/inbox', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/runs/:run/inbox', directoryRoute(deps, async (ctx, request, reply) => {
     const loaded = await loadRun(request, reply, ctx);
     if (!loaded) return reply;
     return sendPage(reply, testInbox({ directory: ctx.directory, ...loaded }).toString());
-  });
+  }));
 
-  app.get('/admin/d/:directory/run/callback', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/run/callback', directoryRoute(deps, async (ctx, request, reply) => {
     const query = callbackQuery.safeParse(request.query ?? {});
     const run = query.success ? await deps.runs.findLiveByState(ctx.directory.id, query.data.state) : undefined;
     const flow = run ? await deps.userFlows.findById(ctx.directory.id, run.user_flow_id) : undefined;
@@ -148,7 +138,7 @@ export function registerRunNowRoutes(app: FastifyInstance, deps: AdminDeps): voi
     if ('error' in exchanged) return sendPage(reply, tokenViewerPage({ ...view, error: m.exchangeFailed.replace('{error}', exchanged.error) }), 400);
     await deps.runs.markCompleted(run.id);
     return sendPage(reply, tokenViewerPage({ ...view, run: { ...run, completed_at: new Date() }, token: exchanged }));
-  });
+  }));
 }
 
 /** The code redeemed at the directory's own token endpoint, in-process, exactly as a client would. */

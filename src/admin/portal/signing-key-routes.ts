@@ -4,7 +4,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import { TOKEN_TTL } from '../../oidc/oidc-provider-factory.ts';
 import { listSigningKeys, loadSigningKeys, rotateSigningKey } from '../../oidc/signing-keys.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, loadDirectory, seeOther } from './admin-guard.ts';
+import { directoryRoute, seeOther } from './admin-guard.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { signingKeyMessages as m, signingKeysPage } from './pages/signing-key-pages.ts';
 
@@ -13,9 +13,7 @@ import { signingKeyMessages as m, signingKeysPage } from './pages/signing-key-pa
 const PUBLISH_AFTER_RETIREMENT_SECONDS = Math.max(TOKEN_TTL.IdToken, TOKEN_TTL.AccessToken) + 300;
 
 export function registerSigningKeyRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  app.get('/admin/d/:directory/signing-keys', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/signing-keys', directoryRoute(deps, async (ctx, request, reply) => {
     // The first key is made on first use; opening this page before any sign-in counts as one.
     await loadSigningKeys(deps.db, deps.instanceKey, ctx.directory.id);
     const keys = await listSigningKeys(deps.db, ctx.directory.id);
@@ -25,15 +23,13 @@ export function registerSigningKeyRoutes(app: FastifyInstance, deps: AdminDeps):
       jwksUrl: deps.links.absolute(`/d/${encodeURIComponent(ctx.directory.slug)}/oauth2/keys`),
       ...(done === 'rotated' ? { notice: m.rotated } : {}),
     }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/signing-keys/rotate', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/signing-keys/rotate', directoryRoute(deps, async (ctx, request, reply) => {
     await rotateSigningKey(deps.db, deps.instanceKey, ctx.directory.id, PUBLISH_AFTER_RETIREMENT_SECONDS);
     // This instance signs with the new key at once; the others within their key-check interval.
     deps.providers.invalidate(ctx.directory.id);
     await recordAudit(deps.db, { type: 'admin_signing_key_rotated', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request) });
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/signing-keys')}?done=rotated`);
-  });
+  }));
 }

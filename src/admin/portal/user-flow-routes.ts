@@ -7,7 +7,7 @@ import { LOCALES } from '../../i18n/i18n.ts';
 import { TOKEN_CLAIMS } from '../../oidc/oidc-provider-factory.ts';
 import type { UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { isDirectoryLoaded, isUuid, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { COLLECTED_ATTRIBUTES, NAME_PREFIX, flowPath, userFlowListPage, userFlowMessages as m, userFlowPage, type UserFlowListView } from './pages/user-flow-pages.ts';
@@ -54,15 +54,11 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
   const audit = (request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
     recordAudit(deps.db, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
 
-  app.get('/admin/d/:directory/user-flows', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/user-flows', directoryRoute(deps, async (ctx, request, reply) => {
     return listPage(request, reply, ctx);
-  });
+  }));
 
-  app.post('/admin/d/:directory/user-flows', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/user-flows', directoryRoute(deps, async (ctx, request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const draft = { name: typeof body.name === 'string' ? body.name.slice(0, 100) : '', type: typeof body.type === 'string' ? body.type.slice(0, 40) : '' };
     const form = createForm.safeParse(body);
@@ -76,21 +72,17 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
     if (!flow) return listPage(request, reply, ctx, { error: m.nameTaken, draft }, 409);
     await audit(request, ctx, 'admin_user_flow_created', { userFlowId: flow.id, name: flow.name, type: flow.type });
     return seeOther(reply, `${flowPath(ctx.directory, flow)}?done=created`);
-  });
+  }));
 
-  app.get('/admin/d/:directory/user-flows/:id', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.get('/admin/d/:directory/user-flows/:id', directoryRoute(deps, async (ctx, request, reply) => {
     const flow = await loadFlow(request, reply, ctx);
     if (!flow) return reply;
     const done = (request.query as { done?: unknown }).done;
     const notice = done === 'created' ? m.created : done === 'saved' ? m.saved : undefined;
     return sendPage(reply, userFlowPage({ ...ctx, csrf: reply.generateCsrf(), flow, ...(notice ? { notice } : {}) }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/user-flows/:id', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/user-flows/:id', directoryRoute(deps, async (ctx, request, reply) => {
     const flow = await loadFlow(request, reply, ctx);
     if (!flow) return reply;
     const form = propertiesForm.safeParse(request.body ?? {});
@@ -104,15 +96,13 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
     await deps.userFlows.updateSettings(ctx.directory.id, flow.id, settings);
     await audit(request, ctx, 'admin_user_flow_changed', { userFlowId: flow.id, ...settings });
     return seeOther(reply, `${flowPath(ctx.directory, flow)}?done=saved`);
-  });
+  }));
 
-  app.post('/admin/d/:directory/user-flows/:id/delete', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/user-flows/:id/delete', directoryRoute(deps, async (ctx, request, reply) => {
     const flow = await loadFlow(request, reply, ctx);
     if (!flow) return reply;
     await deps.userFlows.remove(ctx.directory.id, flow.id);
     await audit(request, ctx, 'admin_user_flow_deleted', { userFlowId: flow.id, name: flow.name });
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/user-flows')}?done=removed`);
-  });
+  }));
 }

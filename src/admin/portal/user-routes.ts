@@ -6,7 +6,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { MAX_SEARCH_LENGTH, searchAccounts } from '../users/account-search.ts';
 import { createUserAdmin, type AccountDetails, type AdminActor } from '../users/user-admin.ts';
-import { isDirectoryLoaded, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, seeOther } from './admin-guard.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { userDeletePage, userDetailPage, type UserDetailView } from './pages/user-detail-page.ts';
 import { userListPage, userPath, type UserDraft, type UserListView } from './pages/user-list-page.ts';
@@ -93,9 +93,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AdminDeps): void 
     return isDirectoryLoaded(ctx) ? list(request, reply, ctx) : ctx;
   });
 
-  app.post('/admin/d/:directory/users', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(ctx)) return ctx;
+  app.post('/admin/d/:directory/users', directoryRoute(deps, async (ctx, request, reply) => {
     const body = request.body;
     const draft: UserDraft = {
       email: text(body, 'email', 300), username: text(body, 'username', 100), displayName: text(body, 'display_name', 200),
@@ -116,7 +114,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AdminDeps): void 
     }, actor(request, ctx));
     if ('duplicate' in result) return refuse(result.duplicate === 'email' ? m.duplicateEmail : m.duplicateUsername);
     return seeOther(reply, `${userPath(ctx.directory, result.id)}?done=created`);
-  });
+  }));
 
   app.get('/admin/d/:directory/users/:id', async (request, reply) => {
     const loaded = await loadUser(request, reply);
