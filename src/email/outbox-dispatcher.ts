@@ -66,7 +66,7 @@ export function createOutboxDispatcher(options: {
   let sending: string | undefined;
 
   /** Leases a batch, then reads the directories it names (name, languages, texts, branding, sender). */
-  async function claim(): Promise<Array<OutboxMessage & { directory: Directory }>> {
+  async function claim(): Promise<{ claimed: number; messages: Array<OutboxMessage & { directory: Directory }> }> {
     const claimed = await db
       .updateTable('outbox')
       .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
@@ -84,14 +84,17 @@ export function createOutboxDispatcher(options: {
       )
       .returningAll()
       .execute();
-    if (claimed.length === 0) return [];
+    if (claimed.length === 0) return { claimed: 0, messages: [] };
     for (const m of claimed) held.add(m.id);
     const directories = await db.selectFrom('directories').selectAll().where('id', 'in', [...new Set(claimed.map((m) => m.directory_id))]).execute();
     const byId = new Map(directories.map((d) => [d.id, d]));
-    return claimed.flatMap((m) => {
+    // A row whose directory was deleted between the two statements is gone with it (cascade): not held.
+    const messages = claimed.flatMap((m) => {
       const directory = byId.get(m.directory_id);
+      if (!directory) held.delete(m.id);
       return directory ? [{ ...m, directory }] : [];
     });
+    return { claimed: claimed.length, messages };
   }
 
   async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
@@ -151,7 +154,7 @@ export function createOutboxDispatcher(options: {
       if (stopping) return sent;
       again = false;
       const batch = await claim();
-      for (const message of batch) {
+      for (const message of batch.messages) {
         if (stopping) return sent;
         sending = message.id;
         if (await deliver(message)) sent += 1;
@@ -161,7 +164,7 @@ export function createOutboxDispatcher(options: {
       // A batch short of full took everything that was due when it was claimed; mail queued since then
       // came with a nudge (`again`), and other instances' mail waits for the next poll. So there is no
       // closing empty claim, which was one statement more for every message sent one at a time.
-      if (batch.length < BATCH && !again) return sent;
+      if (batch.claimed < BATCH && !again) return sent;
     }
   }
 
@@ -213,7 +216,10 @@ export function createOutboxDispatcher(options: {
         clearTimeout(timer);
         await release();
       } finally {
-        stopping = false;
+        // A send still hanging when waitMs ran out keeps `stopping` set until it returns, so the drain it
+        // belongs to ends there instead of delivering the messages release() just handed to others.
+        if (running) void running.finally(() => (stopping = false));
+        else stopping = false;
       }
     },
   };

@@ -40,6 +40,7 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
     await db.deleteFrom('outbox').execute();
     smtp.messages.length = 0;
     smtp.setRejecting(false);
+    smtp.setReplyDelay(0);
   });
 
   const dispatcher = (retryBaseMs = 20) =>
@@ -91,6 +92,24 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
     await db.updateTable('outbox').set({ claimed_until: new Date(Date.now() - 1000), attempts: 1 }).execute();
     assert.equal(await dispatcher().drainOnce(), 1);
     await smtp.waitFor((m) => m.to.includes('orphan@example.com'));
+  });
+
+  it('F4: stopped while a send hangs past the wait, the rest is handed back and not sent by this instance when the send returns', async () => {
+    for (const name of ['first', 'second', 'third']) await queue(`${name}@example.com`, '400000');
+    smtp.setReplyDelay(1500);
+    const worker = dispatcher();
+    const draining = worker.drainOnce();
+    await smtp.waitFor((m) => m.to.includes('first@example.com'));
+    // The first send waits for the server's answer; the other two are claimed, waiting their turn.
+    await worker.stop(100);
+    const handedBack = await db.selectFrom('outbox').select(['to_address', 'status', 'claimed_until']).where('to_address', '!=', 'first@example.com').execute();
+    assert.deepEqual(handedBack.map((r) => [r.status, r.claimed_until]), [['pending', null], ['pending', null]], 'the two unsent messages are back in the outbox');
+    smtp.setReplyDelay(0);
+    await draining;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(smtp.messages.map((m) => m.to.join(',')), ['first@example.com'], 'only the message in flight was sent');
+    const rows = await db.selectFrom('outbox').select(['to_address', 'status']).orderBy('to_address').execute();
+    assert.deepEqual(rows.map((r) => [r.to_address, r.status]), [['first@example.com', 'sent'], ['second@example.com', 'pending'], ['third@example.com', 'pending']]);
   });
 
   it('R9: a queued code is stored only sealed, is mailed in the clear, and leaves the row once delivered', async () => {

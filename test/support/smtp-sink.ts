@@ -19,6 +19,8 @@ export interface SmtpSink {
   waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** While rejecting, every message is refused with a temporary failure (SMTP "down" for F1). */
   setRejecting(rejecting: boolean): void;
+  /** Answers each message this long after receiving it: a slow relay, or one that hangs for a while. */
+  setReplyDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const waiters: Array<() => void> = [];
   let rejecting = false;
+  let replyDelayMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -54,7 +57,7 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
             messageId: parsed.messageId,
           });
           waiters.splice(0).forEach((wake) => wake());
-          callback();
+          setTimeout(callback, replyDelayMs);
         })
         .catch((error: Error) => callback(error));
     },
@@ -84,6 +87,9 @@ export async function startSmtpSink(port = 0): Promise<SmtpSink> {
     },
     setRejecting(value) {
       rejecting = value;
+    },
+    setReplyDelay(ms) {
+      replyDelayMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
