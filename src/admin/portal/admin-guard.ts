@@ -104,7 +104,7 @@ export const isDirectoryLoaded = (value: DirectoryContext | FastifyReply): value
  * A route under /admin/d/:directory: the handler runs only for a signed-in administrator who may see the
  * directory, and gets both; everyone else gets the sign-in redirect, a 404 or a 403 from `loadDirectory`.
  */
-export function directoryRoute(deps: AdminDeps, handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) {
+export function directoryRoute(deps: AdminDeps, handler: (ctx: DirectoryContext, request: FastifyRequest, reply: FastifyReply) => unknown) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const ctx = await loadDirectory(deps, request, reply);
     if (!isDirectoryLoaded(ctx)) return ctx;

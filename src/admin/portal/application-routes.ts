@@ -4,7 +4,7 @@ import { MAX_REDIRECT_URIS, parseRedirectUris, redirectUriProblem } from '../../
 import { recordAudit, type AuditType } from '../../audit/audit-log.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
+import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { applicationEditPage, applicationMessages as m, applicationsPage, type ApplicationsView } from './pages/application-pages.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 

@@ -11,7 +11,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
-import { canSeeDirectory, forbiddenPage, isAdmin, isDirectoryLoaded, loadAdmin, loadDirectory, loadFullAdmin, parseForm, seeOther } from './admin-guard.ts';
+import { canSeeDirectory, directoryRoute, forbiddenPage, isAdmin, loadAdmin, loadFullAdmin, parseForm, seeOther } from './admin-guard.ts';
 import { auditMessages as m, auditPage } from './pages/audit-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 
@@ -114,10 +114,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AdminDeps): void
     const admin = await loadAdmin(deps, request, reply);
     return isAdmin(admin) ? handler(deps, { admin }, request, reply) : admin;
   };
-  const perDirectory = (handler: typeof showAudit) => async (request: FastifyRequest, reply: FastifyReply) => {
-    const loaded = await loadDirectory(deps, request, reply);
-    return isDirectoryLoaded(loaded) ? handler(deps, loaded, request, reply) : loaded;
-  };
+  const perDirectory = (handler: typeof showAudit) => directoryRoute(deps, (ctx, request, reply) => handler(deps, ctx, request, reply));
   app.get('/admin/audit', global(showAudit));
   app.get('/admin/audit/export', global(exportAudit));
   app.get('/admin/d/:directory/audit', perDirectory(showAudit));

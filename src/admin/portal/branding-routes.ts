@@ -9,7 +9,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import { translator } from '../../i18n/i18n.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { currentAdmin, type DirectoryContext, directoryRoute, seeOther } from './admin-guard.ts';
+import { currentAdmin, directoryRoute, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { parseBrandingForm, readUpload } from './branding-form.ts';
 import { brandingPage } from './pages/branding-page.ts';
 import { brandingMessages as m } from './pages/branding-messages.ts';

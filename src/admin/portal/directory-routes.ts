@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { recordAudit } from '../../audit/audit-log.ts';
@@ -9,7 +9,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { createGroupAdmin } from '../groups/group-admin.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
-import { canSeeDirectory, currentAdmin, isDirectoryLoaded, loadDirectory, parseForm, safeNext, seeOther } from './admin-guard.ts';
+import { canSeeDirectory, currentAdmin, directoryRoute, parseForm, safeNext, seeOther } from './admin-guard.ts';
 import { directoryListPage, directoryOverviewPage, directoryPath } from './pages/directory-pages.ts';
 import { passwordResetPage } from './pages/password-reset-page.ts';
 import { signInPage } from './pages/sign-in-page.ts';
@@ -64,24 +64,18 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: AdminDeps): 
     return sendPage(reply, directoryListPage(admin, csrf, visible));
   });
 
-  app.get('/admin/d/:directory', async (request, reply) => {
-    const loaded = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(loaded)) return loaded;
+  app.get('/admin/d/:directory', directoryRoute(deps, async (loaded, request, reply) => {
     return sendPage(reply, directoryOverviewPage(loaded.admin, reply.generateCsrf(), loaded.directory, deps.links));
-  });
+  }));
 
   const groups = createGroupAdmin(deps.db);
 
-  app.get('/admin/d/:directory/password-reset', async (request, reply) => {
-    const loaded = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(loaded)) return loaded;
+  app.get('/admin/d/:directory/password-reset', directoryRoute(deps, async (loaded, request, reply) => {
     const saved = (request.query as { saved?: unknown }).saved === '1';
     return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), groups: await groups.list(loaded.directory), saved }));
-  });
+  }));
 
-  app.post('/admin/d/:directory/password-reset', async (request, reply) => {
-    const loaded = await loadDirectory(deps, request, reply);
-    if (!isDirectoryLoaded(loaded)) return loaded;
+  app.post('/admin/d/:directory/password-reset', directoryRoute(deps, async (loaded, request, reply) => {
     const form = parseForm(resetScopeForm, request.body);
     const groupIds = form?.reset_groups === undefined ? [] : [form.reset_groups].flat();
     if (!form || !(await saveResetScope(deps, request, loaded.admin, loaded.directory, form.reset_scope, groupIds))) {
@@ -90,5 +84,5 @@ export function registerDirectoryRoutes(app: FastifyInstance, deps: AdminDeps): 
       return sendPage(reply, passwordResetPage({ ...loaded, csrf: reply.generateCsrf(), groups: await groups.list(loaded.directory), error }), 400);
     }
     return seeOther(reply, `${directoryPath(loaded.directory.slug, '/password-reset')}?saved=1`);
-  });
+  }));
 }

@@ -14,7 +14,7 @@ import { isLocale, translator, type Translate } from '../../i18n/i18n.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Directory, Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther } from './admin-guard.ts';
+import { directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { emailOverviewPage, emailPath, templateEditPage, templateMessages as m, templatePath } from './pages/email-template-pages.ts';
 
 // Email templates and the sender. A template is checked at save (and preview) for variables the message

@@ -6,7 +6,7 @@ import type { AdminDeps } from '../admin-deps.ts';
 import { createGroupAdmin } from '../groups/group-admin.ts';
 import { MAX_SEARCH_LENGTH, searchAccounts } from '../users/account-search.ts';
 import type { AdminActor } from '../users/user-admin.ts';
-import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, seeOther } from './admin-guard.ts';
+import { directoryRoute, isDirectoryLoaded, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { groupListPage, groupMessages as m, groupPage, groupPath, type GroupView } from './pages/group-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 
@@ -57,10 +57,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: AdminDeps): void
     return sendPage(reply, groupPage({ ...ctx, csrf: reply.generateCsrf(), group, members, query, found: found.rows, ...notice(request), ...extra }), status);
   }
 
-  app.get('/admin/d/:directory/groups', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    return isDirectoryLoaded(ctx) ? list(request, reply, ctx) : ctx;
-  });
+  app.get('/admin/d/:directory/groups', directoryRoute(deps, (ctx, request, reply) => list(request, reply, ctx)));
 
   app.post('/admin/d/:directory/groups', directoryRoute(deps, async (ctx, request, reply) => {
     const form = nameForm.safeParse(request.body ?? {});

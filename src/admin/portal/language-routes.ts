@@ -9,7 +9,7 @@ import { placeholderDifference } from '../../i18n/placeholders.ts';
 import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther } from './admin-guard.ts';
+import { directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { languageMessages as m, languagesPage, languagesPath, textEditPage, textPath } from './pages/languages-pages.ts';
 
 // The Languages page: offered languages and default, and per-language overrides of catalog strings.

@@ -8,7 +8,7 @@ import { LOCALES } from '../../i18n/i18n.ts';
 import { inspectIdToken, type InspectedIdToken } from '../../run-now/inspect-id-token.ts';
 import type { Application, Directory, FlowRun, UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
+import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { runFormPage, runNowMessages as m, runPage, targetValue, testInbox, tokenViewerPage } from './pages/run-now-pages.ts';

@@ -7,7 +7,7 @@ import { LOCALES } from '../../i18n/i18n.ts';
 import { TOKEN_CLAIMS } from '../../oidc/oidc-provider-factory.ts';
 import type { UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
-import { type DirectoryContext, directoryRoute, isUuid, seeOther } from './admin-guard.ts';
+import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { COLLECTED_ATTRIBUTES, NAME_PREFIX, flowPath, userFlowListPage, userFlowMessages as m, userFlowPage, type UserFlowListView } from './pages/user-flow-pages.ts';

@@ -6,7 +6,7 @@ import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { MAX_SEARCH_LENGTH, searchAccounts } from '../users/account-search.ts';
 import { createUserAdmin, type AccountDetails, type AdminActor } from '../users/user-admin.ts';
-import { type DirectoryContext, directoryRoute, isDirectoryLoaded, loadDirectory, seeOther } from './admin-guard.ts';
+import { directoryRoute, isDirectoryLoaded, loadDirectory, seeOther, type DirectoryContext } from './admin-guard.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { userDeletePage, userDetailPage, type UserDetailView } from './pages/user-detail-page.ts';
 import { userListPage, userPath, type UserDraft, type UserListView } from './pages/user-list-page.ts';
@@ -88,10 +88,7 @@ export function registerUserRoutes(app: FastifyInstance, deps: AdminDeps): void 
   const detail = (request: FastifyRequest, reply: FastifyReply, ctx: DirectoryContext, details: AccountDetails, extra: Partial<UserDetailView> = {}, status = 200) =>
     sendPage(reply, userDetailPage({ ...ctx, csrf: reply.generateCsrf(), details, ...notice(request), ...extra }), status);
 
-  app.get('/admin/d/:directory/users', async (request, reply) => {
-    const ctx = await loadDirectory(deps, request, reply);
-    return isDirectoryLoaded(ctx) ? list(request, reply, ctx) : ctx;
-  });
+  app.get('/admin/d/:directory/users', directoryRoute(deps, (ctx, request, reply) => list(request, reply, ctx)));
 
   app.post('/admin/d/:directory/users', directoryRoute(deps, async (ctx, request, reply) => {
     const body = request.body;
