@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import { createApplicationStore, isClientSecretValid } from '../../src/applications/application-store.ts';
 import { formAction, visibleText } from '../support/form-client.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
+import { createTestAdmin, FormClient, signedInAdminAt } from './admin-test-kit.ts';
 import { authorizationRequest, discover, signInThroughApp } from './oidc-steps.ts';
 
 const ADMIN = { email: 'ops@example.com', password: 'violet-harbour-lantern' };
@@ -21,12 +21,7 @@ describe('admin portal: App registrations', () => {
 
   const rows = async () => lk.latchkey.db.selectFrom('applications').selectAll().execute();
 
-  async function admin(): Promise<FormClient> {
-    const client = new FormClient(lk.baseUrl);
-    await signInAdmin(client, ADMIN.email, ADMIN.password);
-    await client.get(PAGE);
-    return client;
-  }
+  const admin = () => signedInAdminAt(lk.baseUrl, ADMIN, PAGE);
 
   it('registers a confidential application: the secret is shown once, stored hashed, and works at the token endpoint', async () => {
     const client = await admin();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formAction, visibleText } from '../support/form-client.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
+import { createTestAdmin, FormClient, signedInAdminAt } from './admin-test-kit.ts';
 import { customer, EN, requestCode, sameAddress } from './password-reset-steps.ts';
 
 // Groups of a directory, and the password reset scope "Selected" that names them: only members can
@@ -25,12 +25,7 @@ describe('admin portal: Groups, and reset for selected groups only', () => {
   const groupRows = () => db().selectFrom('groups').selectAll().orderBy('name').execute();
   const memberRows = () => db().selectFrom('group_members').select(['group_id', 'account_id']).orderBy('account_id').execute();
 
-  async function admin(path = GROUPS): Promise<FormClient> {
-    const client = new FormClient(lk.baseUrl);
-    await signInAdmin(client, ADMIN.email, ADMIN.password);
-    await client.get(path);
-    return client;
-  }
+  const admin = (path = GROUPS) => signedInAdminAt(lk.baseUrl, ADMIN, path);
 
   async function createGroup(client: FormClient, name: string): Promise<string> {
     await client.get(GROUPS);

@@ -55,6 +55,14 @@ export function loggedSetupLink(instance: Instance): string | undefined {
 
 export { FormClient };
 
+/** A new browser with the administrator signed in, having opened `path`. */
+export async function signedInAdminAt(baseUrl: string, credentials: { email: string; password: string }, path: string): Promise<FormClient> {
+  const client = new FormClient(baseUrl);
+  await signInAdmin(client, credentials.email, credentials.password);
+  await client.get(path);
+  return client;
+}
+
 /** A fresh Latchkey with password reset on and an administrator signed in through the portal's form. */
 export async function startWithSignedInAdmin(credentials: { email: string; password: string }): Promise<{ lk: TestLatchkey; admin: FormClient }> {
   const lk = await startTestLatchkey();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { formAction, visibleText, type Page } from '../support/form-client.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
+import { createTestAdmin, FormClient, signedInAdminAt } from './admin-test-kit.ts';
 import { authorizationRequest, discover, registerApp, signInThroughApp, walk } from './oidc-steps.ts';
 import { chooseNewPassword, customer, EN, requestCodeAndRead, sameAddress, submitCode } from './password-reset-steps.ts';
 
@@ -27,9 +27,7 @@ describe('admin actions on customer access', () => {
   const account = (id: string) => lk.latchkey.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
   async function adminAction(id: string, action: string): Promise<Page> {
-    const client = new FormClient(lk.baseUrl);
-    await signInAdmin(client, ADMIN.email, ADMIN.password);
-    await client.get(`/admin/d/default/users/${id}`);
+    const client = await signedInAdminAt(lk.baseUrl, ADMIN, `/admin/d/default/users/${id}`);
     return client.post(`/admin/d/default/users/${id}/${action}`, {});
   }
 

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import * as oidc from 'openid-client';
 import { formAction, visibleText } from '../support/form-client.ts';
 import { startReachableLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
+import { createTestAdmin, FormClient, signedInAdminAt } from './admin-test-kit.ts';
 import { authorizationRequest, discover, registerApp, signInThroughApp, walk } from './oidc-steps.ts';
 
 // The User flows and Signing keys pages: what an administrator changes there is what the next
@@ -27,12 +27,7 @@ describe('admin portal: User flows and Signing keys', () => {
   const flows = () => lk.latchkey.db.selectFrom('user_flows').selectAll().orderBy('name').execute();
   const flowNamed = async (name: string) => (await flows()).find((f) => f.name === name);
 
-  async function admin(path = LIST): Promise<FormClient> {
-    const client = new FormClient(lk.baseUrl);
-    await signInAdmin(client, ADMIN.email, ADMIN.password);
-    await client.get(path);
-    return client;
-  }
+  const admin = (path = LIST) => signedInAdminAt(lk.baseUrl, ADMIN, path);
 
   it('lists the four default flows with their types and a "Run now" for each', async () => {
     const client = await admin();

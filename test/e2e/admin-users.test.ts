@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { formAction, visibleText } from '../support/form-client.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
-import { createTestAdmin, FormClient, signInAdmin } from './admin-test-kit.ts';
+import { createTestAdmin, FormClient, signedInAdminAt } from './admin-test-kit.ts';
 
 // The Users page of a directory: search and pagination, creating a local account, viewing and editing
 // one, and every refusal (bad input, unknown ids, missing CSRF) leaving the database as it was.
@@ -23,12 +23,7 @@ describe('admin portal: Users', () => {
   const accountByEmail = (email: string) => db().selectFrom('accounts').selectAll().where('email_canonical', '=', email.toLowerCase()).executeTakeFirst();
   const auditTypes = async () => (await db().selectFrom('audit_events').select('type').where('type', 'like', 'admin_user%').execute()).map((r) => r.type);
 
-  async function admin(path = USERS): Promise<FormClient> {
-    const client = new FormClient(lk.baseUrl);
-    await signInAdmin(client, ADMIN.email, ADMIN.password);
-    await client.get(path);
-    return client;
-  }
+  const admin = (path = USERS) => signedInAdminAt(lk.baseUrl, ADMIN, path);
 
   it('the directory navigation has a Users entry, and the page finds accounts by the start of email, username or display name', async () => {
     await lk.createAccount({ email: 'grace.hopper@example.com', password: 'a long passphrase 1', displayName: 'Rear Admiral', username: 'amazing_grace' });

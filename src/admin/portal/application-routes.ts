@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { MAX_REDIRECT_URIS, parseRedirectUris, redirectUriProblem } from '../../applications/redirect-uri.ts';
-import { recordAudit, type AuditType } from '../../audit/audit-log.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { applicationEditPage, applicationMessages as m, applicationsPage, type ApplicationsView } from './pages/application-pages.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 
@@ -33,9 +33,6 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     };
     return sendPage(reply, applicationsPage(view), status);
   }
-
-  const audit = (request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
-    recordAudit(deps.db, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
 
   app.get('/admin/d/:directory/applications', directoryRoute(deps, async (ctx, request, reply) => {
     return page(request, reply, ctx);
@@ -67,7 +64,7 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     const read = await readForm(request, ctx);
     if (!read.ok) return page(request, reply, ctx, { error: read.error, draft: read.draft }, 400);
     const { application, clientSecret } = await deps.applications.create(ctx.directory.id, read.data);
-    await audit(request, ctx, 'admin_application_registered', { applicationId: application.id, clientId: application.client_id });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_application_registered', { applicationId: application.id, clientId: application.client_id });
     return page(request, reply, ctx, { notice: m.registered, ...(clientSecret ? { secret: { applicationId: application.id, value: clientSecret } } : {}) });
   }));
 
@@ -95,7 +92,7 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
       return sendPage(reply, applicationEditPage({ ...ctx, csrf: reply.generateCsrf(), application, userFlows, error: read.error, draft: read.draft }), 400);
     }
     await deps.applications.update(ctx.directory.id, application.id, { ...read.data, postLogoutRedirectUris: application.post_logout_redirect_uris });
-    await audit(request, ctx, 'admin_application_changed', { applicationId: application.id });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_application_changed', { applicationId: application.id });
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/applications')}?done=saved`);
   }));
 
@@ -103,14 +100,14 @@ export function registerApplicationRoutes(app: FastifyInstance, deps: AdminDeps)
     const id = (request.params as { id: string }).id;
     const secret = isUuid(id) ? await deps.applications.rotateSecret(ctx.directory.id, id) : undefined;
     if (!secret) return seeOther(reply, directoryPath(ctx.directory.slug, '/applications'));
-    await audit(request, ctx, 'admin_application_secret_rotated', { applicationId: id });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_application_secret_rotated', { applicationId: id });
     return page(request, reply, ctx, { secret: { applicationId: id, value: secret } });
   }));
 
   app.post('/admin/d/:directory/applications/:id/delete', directoryRoute(deps, async (ctx, request, reply) => {
     const id = (request.params as { id: string }).id;
     if (isUuid(id) && (await deps.applications.remove(ctx.directory.id, id))) {
-      await audit(request, ctx, 'admin_application_deleted', { applicationId: id });
+      await recordDirectoryAction(deps.db, request, ctx, 'admin_application_deleted', { applicationId: id });
     }
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/applications')}?done=removed`);
   }));

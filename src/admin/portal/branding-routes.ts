@@ -1,15 +1,15 @@
 import multipart from '@fastify/multipart';
 import { languagePolicy } from '../../directories/directory-texts.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { applyDraft, BRAND_IMAGE_KINDS, MAX_IMAGE_BYTES, type BrandingDraft } from '../../directories/branding.ts';
 import { createBrandingStore } from '../../directories/branding-store.ts';
 import { renderSignInPage } from '../../flows/sign-in/pages/sign-in-page.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import { translator } from '../../i18n/i18n.ts';
 import type { Directory } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { currentAdmin, directoryRoute, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { parseBrandingForm, readUpload } from './branding-form.ts';
 import { brandingPage } from './pages/branding-page.ts';
 import { brandingMessages as m } from './pages/branding-messages.ts';
@@ -67,7 +67,7 @@ function registerPages(app: FastifyInstance, deps: AdminDeps): void {
     await deps.db.transaction().execute(async (trx) => {
       const store = createBrandingStore(trx);
       await store.resetBranding(ctx.directory.id);
-      await audit(trx, request, ctx, { setting: 'branding', reset: true });
+      await recordDirectoryAction(trx, request, ctx, 'admin_setting_changed', { setting: 'branding', reset: true });
       await store.removeUnusedImages(ctx.directory.id);
     });
     return seeOther(reply, `${path(ctx.directory)}?done=reset`);
@@ -104,16 +104,9 @@ async function saveBranding(deps: AdminDeps, request: FastifyRequest, ctx: Direc
     const changed = BRANDING_COLUMNS.filter((column) => current[column] !== next[column]);
     if (changed.length > 0) {
       await store.saveBranding(current.id, next);
-      await audit(trx, request, ctx, { setting: 'branding', changed });
+      await recordDirectoryAction(trx, request, ctx, 'admin_setting_changed', { setting: 'branding', changed });
     }
     await store.removeUnusedImages(current.id);
-  });
-}
-
-function audit(executor: AdminDeps['db'], request: FastifyRequest, ctx: DirectoryContext, detail: Record<string, unknown>): Promise<void> {
-  return recordAudit(executor, {
-    type: 'admin_setting_changed', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId,
-    ip: clientIp(request), userAgent: userAgent(request), detail,
   });
 }
 

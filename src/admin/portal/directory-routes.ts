@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { createDirectoryStore } from '../../directories/directory-store.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import type { Directory, ResetScope } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { createGroupAdmin } from '../groups/group-admin.ts';
 import type { SignedInAdmin } from '../admin-session-store.ts';
 import { adminMessages as m } from './admin-messages.ts';
 import { canSeeDirectory, currentAdmin, directoryRoute, parseForm, safeNext, seeOther } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { directoryListPage, directoryOverviewPage, directoryPath } from './pages/directory-pages.ts';
 import { passwordResetPage } from './pages/password-reset-page.ts';
 import { signInPage } from './pages/sign-in-page.ts';
@@ -43,10 +43,8 @@ async function saveResetScope(deps: AdminDeps, request: FastifyRequest, admin: S
     if (to === 'selected') {
       await trx.updateTable('groups').set({ reset_allowed: sql<boolean>`id = ANY(${after}::uuid[])` }).where('directory_id', '=', directory.id).execute();
     }
-    await recordAudit(trx, {
-      type: 'admin_setting_changed', outcome: 'success', directoryId: directory.id, adminId: admin.adminId,
-      ip: clientIp(request), userAgent: userAgent(request),
-      detail: { setting: 'reset_scope', from: row.reset_scope, to, ...(to === 'selected' || row.reset_scope === 'selected' ? { groupsFrom: before, groupsTo: after } : {}) },
+    await recordDirectoryAction(trx, request, { admin, directory }, 'admin_setting_changed', {
+      setting: 'reset_scope', from: row.reset_scope, to, ...(to === 'selected' || row.reset_scope === 'selected' ? { groupsFrom: before, groupsTo: after } : {}),
     });
     return true;
   });

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { readDirectoryTexts } from '../../directories/directory-texts.ts';
-import { createTextSettingsStore, type TextSettingsStore } from '../../directories/text-settings-store.ts';
 import { isValidEmail } from '../../domain/identifier.ts';
 import { isValidFromName, parseMailFrom } from '../../email/mail-sender.ts';
 import { enqueueEmail, type EmailTemplate } from '../../email/outbox.ts';
@@ -11,10 +9,11 @@ import { fillTemplate } from '../../email/templates/fill-template.ts';
 import { defaultTemplate, type EmailValues } from '../../email/templates/render-email.ts';
 import { isEmailTemplate, unknownVariables } from '../../email/templates/template-variables.ts';
 import { isLocale, translator, type Translate } from '../../i18n/i18n.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import type { Directory, Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { changeTextSettings, recordDirectoryAction } from './directory-audit.ts';
 import { emailOverviewPage, emailPath, templateEditPage, templateMessages as m, templatePath } from './pages/email-template-pages.ts';
 
 // Email templates and the sender. A template is checked at save (and preview) for variables the message
@@ -41,15 +40,6 @@ function sampleValues(directory: Directory, t: Translate, signInUrl: string, loc
 export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDeps): void {
   const signInUrl = (directory: Directory) => deps.links.absolute(deps.links.paths.signIn(directory.slug));
   const secure = deps.links.absolute('/').startsWith('https:');
-  const change = (request: FastifyRequest, ctx: DirectoryContext, detail: Record<string, unknown>, write: (store: TextSettingsStore) => Promise<unknown>) =>
-    deps.db.transaction().execute(async (trx) => {
-      await write(createTextSettingsStore(trx));
-      await recordAudit(trx, {
-        type: 'admin_setting_changed', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId,
-        ip: clientIp(request), userAgent: userAgent(request), detail,
-      });
-    });
-
   async function overview(request: FastifyRequest, reply: FastifyReply, ctx: DirectoryContext, extra: { draft?: { fromName: string; replyTo: string }; error?: string } = {}, status = 200) {
     const texts = await readDirectoryTexts(deps.db, ctx.directory.id, ctx.directory.texts_version);
     const saved = (request.query as { saved?: unknown }).saved === '1';
@@ -106,7 +96,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
       return overview(request, reply, ctx, { draft: { fromName: fromName.slice(0, 200), replyTo: replyTo.slice(0, 254) }, error: m.invalidSender }, 400);
     }
     const sender = { fromName: fromName || null, replyTo: replyTo || null };
-    await change(request, ctx, { setting: 'mail_sender', ...sender }, (store) => store.setSender(ctx.directory.id, sender));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'mail_sender', ...sender }, (store) => store.setSender(ctx.directory.id, sender));
     return seeOther(reply, `${emailPath(ctx.directory)}?saved=1`);
   }));
 
@@ -133,7 +123,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
     const { draft, refused } = draftOf(request, reply, loaded);
     if (refused) return refused;
     const { ctx, template, locale } = loaded;
-    await change(request, ctx, { setting: 'email_template', template, locale }, (store) => store.saveTemplate(ctx.directory.id, template, locale, draft));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'email_template', template, locale }, (store) => store.saveTemplate(ctx.directory.id, template, locale, draft));
     return seeOther(reply, `${templatePath(ctx.directory, template, locale)}?done=saved`);
   });
 
@@ -141,7 +131,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
     const loaded = await loadTemplate(request, reply);
     if (!loaded.ctx) return loaded.reply;
     const { ctx, template, locale } = loaded;
-    await change(request, ctx, { setting: 'email_template_removed', template, locale }, (store) => store.removeTemplate(ctx.directory.id, template, locale));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'email_template_removed', template, locale }, (store) => store.removeTemplate(ctx.directory.id, template, locale));
     return seeOther(reply, `${templatePath(ctx.directory, template, locale)}?done=reset`);
   });
 
@@ -158,10 +148,7 @@ export function registerEmailTemplateRoutes(app: FastifyInstance, deps: AdminDep
         directoryId: ctx.directory.id, template, locale, to,
         payload: { sealedCode: sealCode(deps.key, SAMPLE_CODE), minutes: 10, displayName: 'Alex Example', reason: 'reset', signInUrl: signInUrl(ctx.directory) },
       });
-      await recordAudit(trx, {
-        type: 'admin_test_email_sent', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId,
-        ip: clientIp(request), userAgent: userAgent(request), detail: { template, locale },
-      });
+      await recordDirectoryAction(trx, request, ctx, 'admin_test_email_sent', { template, locale });
     });
     deps.mailQueued();
     return seeOther(reply, `${templatePath(ctx.directory, template, locale)}?done=sent`);

@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { readDirectoryTexts } from '../../directories/directory-texts.ts';
-import { createTextSettingsStore, type TextSettingsStore } from '../../directories/text-settings-store.ts';
 import { catalogs } from '../../i18n/catalogs/index.ts';
 import { isLocale, isMessageKey, LOCALES, type MessageKey } from '../../i18n/i18n.ts';
 import { placeholderDifference } from '../../i18n/placeholders.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import type { Locale } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, isDirectoryLoaded, loadDirectory, parseForm, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { changeTextSettings } from './directory-audit.ts';
 import { languageMessages as m, languagesPage, languagesPath, textEditPage, textPath } from './pages/languages-pages.ts';
 
 // The Languages page: offered languages and default, and per-language overrides of catalog strings.
@@ -32,16 +31,6 @@ function placeholderError(original: string, text: string): string | undefined {
 }
 
 export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): void {
-  /** One change, its version bump and its audit row in one transaction. */
-  const change = (request: FastifyRequest, ctx: DirectoryContext, detail: Record<string, unknown>, write: (store: TextSettingsStore) => Promise<unknown>) =>
-    deps.db.transaction().execute(async (trx) => {
-      await write(createTextSettingsStore(trx));
-      await recordAudit(trx, {
-        type: 'admin_setting_changed', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId,
-        ip: clientIp(request), userAgent: userAgent(request), detail,
-      });
-    });
-
   async function listPage(request: FastifyRequest, reply: FastifyReply, ctx: DirectoryContext, extra: { error?: string } = {}, status = 200) {
     const query = request.query as { lang?: unknown; q?: unknown; saved?: unknown };
     const locale: Locale = isLocale(query.lang) ? query.lang : ctx.directory.default_locale;
@@ -82,7 +71,7 @@ export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): v
     // Kept in the catalogs' order, so the language switcher does not depend on the order of ticking.
     const chosen = LOCALES.filter((l) => offered.includes(l));
     const defaultLocale = form.default_locale as Locale;
-    await change(request, ctx, { setting: 'languages', offered: chosen, defaultLocale }, (store) => store.setLanguages(ctx.directory.id, chosen, defaultLocale));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'languages', offered: chosen, defaultLocale }, (store) => store.setLanguages(ctx.directory.id, chosen, defaultLocale));
     return seeOther(reply, `${languagesPath(ctx.directory)}?saved=1`);
   }));
 
@@ -103,7 +92,7 @@ export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): v
     if (!form || text.length === 0 || text.length > 2000) return editPage(reply, ctx, locale, key, { value: text, error: m.invalidText }, 400);
     const problem = placeholderError(catalogs[locale][key], text);
     if (problem) return editPage(reply, ctx, locale, key, { value: text, error: problem }, 400);
-    await change(request, ctx, { setting: 'text_override', locale, key }, (store) => store.setOverride(ctx.directory.id, locale, key, text));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'text_override', locale, key }, (store) => store.setOverride(ctx.directory.id, locale, key, text));
     return seeOther(reply, `${textPath(ctx.directory, locale, key)}?done=saved`);
   });
 
@@ -111,7 +100,7 @@ export function registerLanguageRoutes(app: FastifyInstance, deps: AdminDeps): v
     const loaded = await loadText(request, reply);
     if (!loaded.ctx) return loaded.reply;
     const { ctx, locale, key } = loaded;
-    await change(request, ctx, { setting: 'text_override_removed', locale, key }, (store) => store.removeOverride(ctx.directory.id, locale, key));
+    await changeTextSettings(deps.db, request, ctx, { setting: 'text_override_removed', locale, key }, (store) => store.removeOverride(ctx.directory.id, locale, key));
     return seeOther(reply, `${textPath(ctx.directory, locale, key)}?done=reset`);
   });
 }

@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonWebKey } from 'node:crypto';
 import { z } from 'zod';
-import { recordAudit } from '../../audit/audit-log.ts';
 import { randomToken, sha256 } from '../../domain/secrets.ts';
-import { sendPage, clientIp, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { inspectIdToken, type InspectedIdToken } from '../../run-now/inspect-id-token.ts';
 import type { Application, Directory, FlowRun, UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { runFormPage, runNowMessages as m, runPage, targetValue, testInbox, tokenViewerPage } from './pages/run-now-pages.ts';
@@ -107,7 +107,7 @@ export function registerRunNowRoutes(app: FastifyInstance, deps: AdminDeps): voi
       directoryId: ctx.directory.id, userFlowId: flow.id, applicationId: chosen.a.id, redirectUri: chosen.uri, adminId: ctx.admin.adminId,
       key, state, nonce, pkceVerifier: verifier, uiLocales, authorizeUrl,
     });
-    await recordAudit(deps.db, { type: 'admin_flow_run_started', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail: { runId: run.id, userFlow: flow.name, applicationId: chosen.a.id } });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_flow_run_started', { runId: run.id, userFlow: flow.name, applicationId: chosen.a.id });
     return seeOther(reply, directoryPath(ctx.directory.slug, `/runs/${run.id}`));
   }));
 

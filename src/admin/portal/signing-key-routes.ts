@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../audit/audit-log.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import { TOKEN_TTL } from '../../oidc/oidc-provider-factory.ts';
 import { listSigningKeys, loadSigningKeys, rotateSigningKey } from '../../oidc/signing-keys.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, seeOther } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { signingKeyMessages as m, signingKeysPage } from './pages/signing-key-pages.ts';
 
@@ -29,7 +29,7 @@ export function registerSigningKeyRoutes(app: FastifyInstance, deps: AdminDeps):
     await rotateSigningKey(deps.db, deps.instanceKey, ctx.directory.id, PUBLISH_AFTER_RETIREMENT_SECONDS);
     // This instance signs with the new key at once; the others within their key-check interval.
     deps.providers.invalidate(ctx.directory.id);
-    await recordAudit(deps.db, { type: 'admin_signing_key_rotated', outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request) });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_signing_key_rotated');
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/signing-keys')}?done=rotated`);
   }));
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { USER_FLOW_NAME_PATTERN, USER_FLOW_TYPES } from '../../applications/user-flow-store.ts';
-import { recordAudit, type AuditType } from '../../audit/audit-log.ts';
-import { clientIp, sendPage, userAgent } from '../../http/request-context.ts';
+import { sendPage } from '../../http/request-context.ts';
 import { LOCALES } from '../../i18n/i18n.ts';
 import { TOKEN_CLAIMS } from '../../oidc/oidc-provider-factory.ts';
 import type { UserFlow } from '../../storage/schema.ts';
 import type { AdminDeps } from '../admin-deps.ts';
 import { directoryRoute, isUuid, seeOther, type DirectoryContext } from './admin-guard.ts';
+import { recordDirectoryAction } from './directory-audit.ts';
 import { problemPage } from './pages/problem-page.ts';
 import { directoryPath } from './pages/directory-pages.ts';
 import { COLLECTED_ATTRIBUTES, NAME_PREFIX, flowPath, userFlowListPage, userFlowMessages as m, userFlowPage, type UserFlowListView } from './pages/user-flow-pages.ts';
@@ -51,9 +51,6 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
     return flow;
   }
 
-  const audit = (request: FastifyRequest, ctx: DirectoryContext, type: AuditType, detail: Record<string, unknown>) =>
-    recordAudit(deps.db, { type, outcome: 'success', directoryId: ctx.directory.id, adminId: ctx.admin.adminId, ip: clientIp(request), userAgent: userAgent(request), detail });
-
   app.get('/admin/d/:directory/user-flows', directoryRoute(deps, async (ctx, request, reply) => {
     return listPage(request, reply, ctx);
   }));
@@ -70,7 +67,7 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
     if (!name) return listPage(request, reply, ctx, { error: m.invalidName, draft }, 400);
     const flow = await deps.userFlows.create(ctx.directory.id, { name, type: form.data.type as UserFlow['type'] });
     if (!flow) return listPage(request, reply, ctx, { error: m.nameTaken, draft }, 409);
-    await audit(request, ctx, 'admin_user_flow_created', { userFlowId: flow.id, name: flow.name, type: flow.type });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_user_flow_created', { userFlowId: flow.id, name: flow.name, type: flow.type });
     return seeOther(reply, `${flowPath(ctx.directory, flow)}?done=created`);
   }));
 
@@ -94,7 +91,7 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
       defaultLocale: form.data.default_locale === '' ? null : (form.data.default_locale as UserFlow['default_locale']),
     } as const;
     await deps.userFlows.updateSettings(ctx.directory.id, flow.id, settings);
-    await audit(request, ctx, 'admin_user_flow_changed', { userFlowId: flow.id, ...settings });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_user_flow_changed', { userFlowId: flow.id, ...settings });
     return seeOther(reply, `${flowPath(ctx.directory, flow)}?done=saved`);
   }));
 
@@ -102,7 +99,7 @@ export function registerUserFlowRoutes(app: FastifyInstance, deps: AdminDeps): v
     const flow = await loadFlow(request, reply, ctx);
     if (!flow) return reply;
     await deps.userFlows.remove(ctx.directory.id, flow.id);
-    await audit(request, ctx, 'admin_user_flow_deleted', { userFlowId: flow.id, name: flow.name });
+    await recordDirectoryAction(deps.db, request, ctx, 'admin_user_flow_deleted', { userFlowId: flow.id, name: flow.name });
     return seeOther(reply, `${directoryPath(ctx.directory.slug, '/user-flows')}?done=removed`);
   }));
 }
