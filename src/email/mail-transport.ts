@@ -1,16 +1,8 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
+import { composeMime, type MimeInput } from './mime-message.ts';
 
-export interface RenderedEmail {
-  /** An object keeps a directory's name from being parsed as part of an address. */
-  readonly from: string | { readonly name: string; readonly address: string };
-  readonly replyTo?: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Stable per outbox row, so a message delivered twice after a crash is recognisably one message. */
-  readonly messageId: string;
+export interface RenderedEmail extends MimeInput {
   /** The directory the mail belongs to: which administrators may read it in the trial mailbox. */
   readonly directoryId?: string;
 }
@@ -39,16 +31,10 @@ export function createMailTransport(options: { smtpUrl: string | undefined; logg
   return {
     kind: 'smtp',
     async send(email) {
-      // One recipient, always the stored address (R10): `to` is a single string, never a list.
-      await transporter.sendMail({
-        from: typeof email.from === 'string' ? email.from : { ...email.from },
-        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-      });
+      // One recipient, always the stored address (R10): the envelope names only `to`. The message goes
+      // over as one string, which nodemailer passes on without composing or re-encoding it.
+      const { envelope, raw } = composeMime(email);
+      await transporter.sendMail({ envelope: { from: envelope.from, to: [...envelope.to] }, raw });
     },
     close: async () => transporter.close(),
   };
