@@ -135,6 +135,14 @@ const str = (payload: Record<string, unknown>, key: string): string => {
 };
 
 /** The variables of one outbox row, in its language. The code is in the payload only once opened. */
+/** Building an Intl.DateTimeFormat costs more than rendering the rest of a message; one per language is kept. */
+const changedAtFormats = new Map<Locale, Intl.DateTimeFormat>();
+function changedAtFormat(locale: Locale): Intl.DateTimeFormat {
+  let format = changedAtFormats.get(locale);
+  if (!format) changedAtFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })));
+  return format;
+}
+
 export function emailValues(message: OutboxMessage, directory: Directory, locale: Locale, t: Translate, signInUrl?: string): EmailValues {
   const payload = message.payload;
   return {
@@ -144,7 +152,7 @@ export function emailValues(message: OutboxMessage, directory: Directory, locale
     signInUrl: str(payload, 'signInUrl') || (signInUrl ?? ''),
     directoryName: directory.display_name,
     supportContact: directory.support_contact ?? '',
-    changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(message.created_at)} UTC`,
+    changedAt: `${changedAtFormat(locale).format(message.created_at)} UTC`,
     howChanged: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset'),
     resetUrl: str(payload, 'resetUrl'),
   };
