@@ -6,7 +6,7 @@ import { isValidFromName, parseMailFrom } from '../../email/mail-sender.ts';
 import { enqueueEmail, type EmailTemplate } from '../../email/outbox.ts';
 import { sealCode } from '../../email/sealed-code.ts';
 import { fillTemplate } from '../../email/templates/fill-template.ts';
-import { defaultTemplate, type EmailValues } from '../../email/templates/render-email.ts';
+import { changedAtText, defaultTemplate, type EmailValues } from '../../email/templates/render-email.ts';
 import { isEmailTemplate, unknownVariables } from '../../email/templates/template-variables.ts';
 import { isLocale, translator, type Translate } from '../../i18n/i18n.ts';
 import { sendPage } from '../../http/request-context.ts';
@@ -31,7 +31,7 @@ function sampleValues(directory: Directory, t: Translate, signInUrl: string, loc
   return {
     code: SAMPLE_CODE, expiresInMinutes: '10', displayName: 'Alex Example', signInUrl, directoryName: directory.display_name,
     supportContact: directory.support_contact ?? '',
-    changedAt: `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date())} UTC`,
+    changedAt: changedAtText(locale, new Date()),
     howChanged: t('email_password_changed_reset'),
     resetUrl: signInUrl.replace(/\/signin$/, '/reset'),
   };

@@ -137,10 +137,12 @@ const str = (payload: Record<string, unknown>, key: string): string => {
 /** The variables of one outbox row, in its language. The code is in the payload only once opened. */
 /** Building an Intl.DateTimeFormat costs more than rendering the rest of a message; one per language is kept. */
 const changedAtFormats = new Map<Locale, Intl.DateTimeFormat>();
-function changedAtFormat(locale: Locale): Intl.DateTimeFormat {
+
+/** When a password was changed, as the "password changed" mail writes it. */
+export function changedAtText(locale: Locale, at: Date): string {
   let format = changedAtFormats.get(locale);
   if (!format) changedAtFormats.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' })));
-  return format;
+  return `${format.format(at)} UTC`;
 }
 
 export function emailValues(message: OutboxMessage, directory: Directory, locale: Locale, t: Translate, signInUrl?: string): EmailValues {
@@ -152,7 +154,7 @@ export function emailValues(message: OutboxMessage, directory: Directory, locale
     signInUrl: str(payload, 'signInUrl') || (signInUrl ?? ''),
     directoryName: directory.display_name,
     supportContact: directory.support_contact ?? '',
-    changedAt: `${changedAtFormat(locale).format(message.created_at)} UTC`,
+    changedAt: changedAtText(locale, message.created_at),
     howChanged: t(payload.reason === 'change' ? 'email_password_changed_change' : 'email_password_changed_reset'),
     resetUrl: str(payload, 'resetUrl'),
   };
