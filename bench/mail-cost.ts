@@ -1,12 +1,14 @@
 // `npm run bench:mail`: the CPU one reset mail costs the sending process, in three parts measured apart:
 // rendering it (Latchkey's templates), composing it as MIME (src/email/mime-message.ts), and the whole
 // send over a pooled SMTP connection (composing included). Composing through nodemailer's MailComposer,
-// which Latchkey used before, is measured beside it for comparison. The SMTP server runs in a child process so that its
+// and sending through nodemailer's pooled transport, which Latchkey used before, are measured beside
+// them for comparison. The SMTP server runs in a child process so that its
 // work is not counted. These are the parts of the dispatcher's share of "server CPU per reset request".
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { pino } from 'pino';
 import { DEFAULT_BRANDING } from '../src/directories/branding.ts';
@@ -58,6 +60,9 @@ try {
   const mailComposer = await cpuPerCall(async (i) => new MailComposer(rendered(i)).compile().build());
   const send = await cpuPerCall(async (i) => transport.send(rendered(i)));
   await transport.close();
+  const pooledTransport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections: 4, maxMessages: 500 });
+  const nodemailerSend = await cpuPerCall((i) => pooledTransport.sendMail(rendered(i)));
+  pooledTransport.close();
   const f = (x: number) => x.toFixed(3);
   process.stdout.write(`| Part of one reset mail | CPU ms |
 |---|---|
@@ -65,6 +70,7 @@ try {
 | Rendering + composing MIME | ${f(compose)} |
 | (for comparison: rendering + composing with nodemailer's MailComposer) | ${f(mailComposer)} |
 | Rendering + the whole send over a pooled SMTP connection | ${f(send)} |
+| (for comparison: rendering + the whole send through nodemailer's pooled transport) | ${f(nodemailerSend)} |
 
 ${MAILS} mails each, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} cores, Node ${process.version}, load average ${os.loadavg()[0]?.toFixed(1)}
 `);

@@ -1,6 +1,6 @@
-import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { composeMime, type MimeInput } from './mime-message.ts';
+import { createSmtpPool } from './smtp-pool.ts';
 
 export interface RenderedEmail extends MimeInput {
   /** The directory the mail belongs to: which administrators may read it in the trial mailbox. */
@@ -27,15 +27,14 @@ export function createMailTransport(options: { smtpUrl: string | undefined; logg
     };
   }
   // Pooled: connections are reused across messages instead of a TCP and SMTP handshake for each one.
-  const transporter = nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxConnections: 4, maxMessages: 500 });
+  const pool = createSmtpPool(options.smtpUrl, { maxConnections: 4, maxMessages: 500 });
   return {
     kind: 'smtp',
     async send(email) {
-      // One recipient, always the stored address (R10): the envelope names only `to`. The message goes
-      // over as one string, which nodemailer passes on without composing or re-encoding it.
+      // One recipient, always the stored address (R10): the envelope names only `to`.
       const { envelope, raw } = composeMime(email);
-      await transporter.sendMail({ envelope: { from: envelope.from, to: [...envelope.to] }, raw });
+      await pool.send(envelope, raw);
     },
-    close: async () => transporter.close(),
+    close: async () => pool.close(),
   };
 }
