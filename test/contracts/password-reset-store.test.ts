@@ -144,21 +144,43 @@ describe('password reset store (PostgreSQL)', () => {
     const order: string[] = [];
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const first = store.inTransaction(async (tx) => {
-      await tx.lockIdentifier(directory.id, 'serial');
+    const first = store.inIdentifierLock(directory.id, 'serial', async () => {
       order.push('first locked');
       await held;
       order.push('first done');
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const second = store.inTransaction(async (tx) => {
-      await tx.lockIdentifier(directory.id, 'serial');
+    const second = store.inIdentifierLock(directory.id, 'serial', async () => {
       order.push('second locked');
+    });
+    const unrelated = store.inIdentifierLock(directory.id, 'another key', async () => {
+      order.push('unrelated locked');
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
     release();
-    await Promise.all([first, second]);
-    assert.deepEqual(order, ['first locked', 'first done', 'second locked']);
+    await Promise.all([first, second, unrelated]);
+    assert.deepEqual(order, ['first locked', 'unrelated locked', 'first done', 'second locked']);
+  });
+
+  it('the identifier lock\'s transaction commits its writes, and a failure undoes them and frees the lock', async () => {
+    const kept = await store.inIdentifierLock(directory.id, 'atomic', (tx) => tx.createFlow(flow({ identifierCanonical: 'kept@example.com' })));
+    assert.equal((await store.findFlow(directory.id, kept.id))?.id, kept.id);
+    let undone: string | undefined;
+    await assert.rejects(
+      store.inIdentifierLock(directory.id, 'atomic', async (tx) => {
+        undone = (await tx.createFlow(flow({ identifierCanonical: 'undone@example.com' }))).id;
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.ok(undone);
+    assert.equal(await store.findFlow(directory.id, undone), undefined);
+    // Neither the lock nor a transaction outlived the failure: the same key is taken again at once.
+    const again = await Promise.race([
+      store.inIdentifierLock(directory.id, 'atomic', async () => 'taken'),
+      new Promise((resolve) => setTimeout(() => resolve('still locked'), 2000)),
+    ]);
+    assert.equal(again, 'taken');
   });
 
   it('R6: lockFlow holds the row until commit', async () => {

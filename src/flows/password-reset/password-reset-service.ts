@@ -94,8 +94,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     // Everything that does not need the database is ready before the identifier's lock is taken.
     const code = generateCode();
     const newFlowId = randomUUID();
-    const flowId = await store.inTransaction(async (tx) => {
-      await tx.lockIdentifier(directory.id, identifierKey);
+    const flowId = await store.inIdentifierLock(directory.id, identifierKey, async (tx) => {
       const now = new Date();
       const { account, liveFlow, sends, member } = await tx.loadRequest({ directory, canonical, bindingHash, identifierKey, now, since: throttleWindowStart(now) });
       const id = liveFlow?.id ?? newFlowId;
@@ -144,8 +143,7 @@ export function createPasswordResetService(deps: PasswordResetServiceDeps) {
     const peek = requireLiveFlow(await store.findFlow(handle.directory.id, handle.flowId), handle.secret).flow;
     const canonical = peek.identifier_canonical ?? '';
     const identifierKey = identifierKeyOf(key, canonical);
-    await store.inTransaction(async (tx, trx) => {
-      await tx.lockIdentifier(handle.directory.id, identifierKey);
+    await store.inIdentifierLock(handle.directory.id, identifierKey, async (tx, trx) => {
       const { flow, state } = requireLiveFlow(await tx.lockFlow(handle.directory.id, handle.flowId), handle.secret);
       const next = transition(state, { type: 'code_sent' });
       const found = await tx.findAccountByIdentifier(handle.directory, canonical);

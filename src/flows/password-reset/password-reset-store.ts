@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { inLockedTransaction } from '../../storage/locked-transaction.ts';
 import type { Account, Database, Directory, Flow, Locale } from '../../storage/schema.ts';
 import { loadResetRequest, outstandingFlowIds, saveResetRequest, type ResetRequestLoad, type ResetRequestSnapshot, type ResetRequestWrite } from './reset-request-statements.ts';
 
@@ -29,8 +30,11 @@ export interface IssuedCode {
 
 export interface PasswordResetStore {
   inTransaction<T>(work: (store: PasswordResetStore, trx: Kysely<Database>) => Promise<T>): Promise<T>;
-  /** Serialises every send for one identifier across instances, so the throttle cannot be raced (R5). */
-  lockIdentifier(directoryId: string, identifierKey: string): Promise<void>;
+  /**
+   * A transaction holding the identifier's lock from its start: every send for one identifier is
+   * serialised across instances, so the throttle cannot be raced (R5).
+   */
+  inIdentifierLock<T>(directoryId: string, identifierKey: string, work: (store: PasswordResetStore, trx: Kysely<Database>) => Promise<T>): Promise<T>;
   findAccountByIdentifier(directory: Directory, canonical: string): Promise<Account | undefined>;
   /** A reset request's reads in one statement: account, this browser's live flow (locked), recent sends. */
   loadRequest(input: ResetRequestLoad): Promise<ResetRequestSnapshot>;
@@ -65,9 +69,8 @@ export function createPasswordResetStore(db: Kysely<Database>): PasswordResetSto
   return {
     inTransaction: (work) => db.transaction().execute((trx) => work(createPasswordResetStore(trx), trx)),
 
-    async lockIdentifier(directoryId, identifierKey) {
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`reset:${directoryId}:${identifierKey}`}, 0))`.execute(db);
-    },
+    inIdentifierLock: (directoryId, identifierKey, work) =>
+      inLockedTransaction(db, `reset:${directoryId}:${identifierKey}`, (trx) => work(createPasswordResetStore(trx), trx)),
 
     findAccountByIdentifier: (directory, canonical) =>
       db

@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+
+// A transaction that holds an advisory lock from its first statement to its end. Kysely's transaction
+// sends BEGIN on its own and the lock would follow as a second statement; here both go in one round trip
+// (one simple-protocol query), which on these machines saves a tenth of a millisecond of CPU per
+// request: each statement costs the client about that much, and the hot flows have only a handful.
+
+/** The lock's key: 64 bits of the name's SHA-256, as PostgreSQL's signed bigint. */
+export function advisoryLockKey(name: string): bigint {
+  return createHash('sha256').update(name).digest().readBigInt64BE(0);
+}
+
+export async function inLockedTransaction<DB, T>(db: Kysely<DB>, lockName: string, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+  // The key is a number computed here, never text from a request, so writing it into the SQL is safe;
+  // statements with parameters cannot be sent two at a time.
+  const begin = sql.raw(`BEGIN; SELECT pg_advisory_xact_lock(${advisoryLockKey(lockName)})`);
+  return await db.connection().execute(async (connection) => {
+    let result: T;
+    try {
+      await begin.execute(connection);
+      result = await work(connection);
+    } catch (error) {
+      // Also when the lock itself failed: the connection must not go back to the pool inside a transaction.
+      await sql.raw('ROLLBACK').execute(connection).catch(() => undefined);
+      throw error;
+    }
+    await sql.raw('COMMIT').execute(connection);
+    return result;
+  });
+}
