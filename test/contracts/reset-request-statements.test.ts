@@ -50,7 +50,11 @@ describe('reset request statements (PostgreSQL)', () => {
     });
     statements.length = 0;
     await service.start({ directory, identifier, secret: undefined, locale: 'en', ip: '127.0.0.1', userAgent: 'test' });
-    return [...statements];
+    // The identifier's lock key is written into the first statement, where a parameter would be: it is
+    // the identifier's whatever the account, of fixed width; set aside here, like the parameters.
+    const [first = ''] = statements;
+    assert.match(first, /^BEGIN; SELECT pg_advisory_xact_lock\(x'[0-9a-f]{16}'::bit\(64\)::bigint\)$/);
+    return [first.replace(/x'[0-9a-f]{16}'/, "x'key'"), ...statements.slice(1)];
   }
 
   it('R12, R13: an existing, an unknown and a disabled address run the same statements, and only the existing one queues mail', async () => {
