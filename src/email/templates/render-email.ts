@@ -134,7 +134,6 @@ const str = (payload: Record<string, unknown>, key: string): string => {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
 };
 
-/** The variables of one outbox row, in its language. The code is in the payload only once opened. */
 /** Building an Intl.DateTimeFormat costs more than rendering the rest of a message; one per language is kept. */
 const changedAtFormats = new Map<Locale, Intl.DateTimeFormat>();
 
@@ -145,6 +144,7 @@ export function changedAtText(locale: Locale, at: Date): string {
   return `${format.format(at)} UTC`;
 }
 
+/** The variables of one outbox row, in its language. The code is in the payload only once opened. */
 export function emailValues(message: OutboxMessage, directory: Directory, locale: Locale, t: Translate, signInUrl?: string): EmailValues {
   const payload = message.payload;
   return {
