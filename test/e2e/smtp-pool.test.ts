@@ -107,6 +107,27 @@ describe('SMTP pool', () => {
     assert.deepEqual(s.received.map((r) => r.subject), ['Message 1']);
   });
 
+  it('upgrades with STARTTLS before signing in, as on a submission port (587), and speaks smtps:// (465)', async () => {
+    // smtp-server's built-in test certificate is self-signed: the URL says so, as an operator would.
+    const onAuth: SMTPServerOptions['onAuth'] = (auth, session, callback) =>
+      session.secure && auth.username === 'mailer' && auth.password === 'pw' ? callback(null, { user: 'mailer' }) : callback(new Error('refused'));
+    const submission = await server({ disabledCommands: [], authOptional: false, onAuth });
+    const starttls = createSmtpPool(`smtp://mailer:pw@127.0.0.1:${submission.port}?tls.rejectUnauthorized=false`, { maxConnections: 1, maxMessages: 500 });
+    await starttls.send(message(1).envelope, message(1).raw);
+    starttls.close();
+    // Without the certificate exception the upgrade fails, and nothing is sent in the clear.
+    const strict = createSmtpPool(`smtp://mailer:pw@127.0.0.1:${submission.port}`, { maxConnections: 1, maxMessages: 500 });
+    await assert.rejects(strict.send(message(2).envelope, message(2).raw));
+    strict.close();
+    assert.deepEqual(submission.received.map((r) => r.subject), ['Message 1']);
+
+    const implicit = await server({ secure: true, disabledCommands: [], authOptional: false, onAuth });
+    const smtps = createSmtpPool(`smtps://mailer:pw@127.0.0.1:${implicit.port}?tls.rejectUnauthorized=false`, { maxConnections: 1, maxMessages: 500 });
+    await smtps.send(message(3).envelope, message(3).raw);
+    smtps.close();
+    assert.deepEqual(implicit.received.map((r) => r.subject), ['Message 3']);
+  });
+
   it('replaces a connection the server closed while it was idle', async () => {
     const s = await server({ socketTimeout: 300 });
     const pool = createSmtpPool(`smtp://127.0.0.1:${s.port}`, { maxConnections: 1, maxMessages: 500 });
