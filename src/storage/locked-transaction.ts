@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
  * The lock's key, 64 bits of the name's SHA-256, as SQL: a bit string of fixed width cast to bigint, so
  * the statement has the same length whatever the name (R13 for the identifier locks).
  */
-export function advisoryLockKey(name: string): string {
+function advisoryLockKey(name: string): string {
   return `x'${createHash('sha256').update(name).digest('hex').slice(0, 16)}'::bit(64)::bigint`;
 }
 

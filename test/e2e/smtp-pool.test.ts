@@ -58,6 +58,16 @@ async function startServer(extra: Partial<SMTPServerOptions> = {}): Promise<Serv
 const message = (i: number) =>
   composeMime({ from: { name: 'Contoso', address: 'no-reply@contoso.example' }, to: `c${i}@example.com`, subject: `Message ${i}`, text: `Code ${i}`, html: `<p>Code ${i}</p>`, messageId: `<m-${i}@latchkey>` });
 
+/** Message `i` through a pool of its own, closed afterwards whether or not the send succeeded. */
+async function sendOnce(url: string, i: number): Promise<void> {
+  const pool = createSmtpPool(url, { maxConnections: 1, maxMessages: 500 });
+  try {
+    await pool.send(message(i).envelope, message(i).raw);
+  } finally {
+    pool.close();
+  }
+}
+
 const servers: Server[] = [];
 after(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -98,12 +108,8 @@ describe('SMTP pool', () => {
         else callback(new Error('bad credentials'));
       },
     });
-    const good = createSmtpPool(`smtp://mailer:${encodeURIComponent('s3cret/+')}@127.0.0.1:${s.port}`, { maxConnections: 2, maxMessages: 500 });
-    await good.send(message(1).envelope, message(1).raw);
-    good.close();
-    const bad = createSmtpPool(`smtp://mailer:wrong@127.0.0.1:${s.port}`, { maxConnections: 2, maxMessages: 500 });
-    await assert.rejects(bad.send(message(2).envelope, message(2).raw));
-    bad.close();
+    await sendOnce(`smtp://mailer:${encodeURIComponent('s3cret/+')}@127.0.0.1:${s.port}`, 1);
+    await assert.rejects(sendOnce(`smtp://mailer:wrong@127.0.0.1:${s.port}`, 2));
     assert.deepEqual(s.received.map((r) => r.subject), ['Message 1']);
   });
 
@@ -112,19 +118,13 @@ describe('SMTP pool', () => {
     const onAuth: SMTPServerOptions['onAuth'] = (auth, session, callback) =>
       session.secure && auth.username === 'mailer' && auth.password === 'pw' ? callback(null, { user: 'mailer' }) : callback(new Error('refused'));
     const submission = await server({ disabledCommands: [], authOptional: false, onAuth });
-    const starttls = createSmtpPool(`smtp://mailer:pw@127.0.0.1:${submission.port}?tls.rejectUnauthorized=false`, { maxConnections: 1, maxMessages: 500 });
-    await starttls.send(message(1).envelope, message(1).raw);
-    starttls.close();
+    await sendOnce(`smtp://mailer:pw@127.0.0.1:${submission.port}?tls.rejectUnauthorized=false`, 1);
     // Without the certificate exception the upgrade fails, and nothing is sent in the clear.
-    const strict = createSmtpPool(`smtp://mailer:pw@127.0.0.1:${submission.port}`, { maxConnections: 1, maxMessages: 500 });
-    await assert.rejects(strict.send(message(2).envelope, message(2).raw));
-    strict.close();
+    await assert.rejects(sendOnce(`smtp://mailer:pw@127.0.0.1:${submission.port}`, 2));
     assert.deepEqual(submission.received.map((r) => r.subject), ['Message 1']);
 
     const implicit = await server({ secure: true, disabledCommands: [], authOptional: false, onAuth });
-    const smtps = createSmtpPool(`smtps://mailer:pw@127.0.0.1:${implicit.port}?tls.rejectUnauthorized=false`, { maxConnections: 1, maxMessages: 500 });
-    await smtps.send(message(3).envelope, message(3).raw);
-    smtps.close();
+    await sendOnce(`smtps://mailer:pw@127.0.0.1:${implicit.port}?tls.rejectUnauthorized=false`, 3);
     assert.deepEqual(implicit.received.map((r) => r.subject), ['Message 3']);
   });
 
