@@ -1,4 +1,5 @@
 import { percentile, type RunResult } from './load-run.ts';
+import type { CpuSnapshot } from './machine-cpu.ts';
 
 // BENCHMARKS.md: its generated part is written whole by each run (the figures of one run only, never
 // mixed with older ones); what follows the KEPT marker (bulk import, directory size, profiles, each with
@@ -14,6 +15,8 @@ export function withKeptSections(report: string, previous: string): string {
 
 export interface Measured<T extends RunResult = RunResult> {
   readonly result: T;
+  /** CPU time during the scenario: the server's, PostgreSQL's, the load generator's and the machine's. */
+  readonly cpu: CpuSnapshot;
   readonly cpuMsPerRequest: number;
   readonly peakRssMb: number;
 }
@@ -25,7 +28,8 @@ export interface BenchFigures {
   readonly load: readonly [number, number];
   readonly cores: number;
   readonly seconds: number;
-  readonly rawVerifications: number;
+  /** Raw argon2id verifications per second on all cores, just before and just after the sign-in scenario. */
+  readonly rawVerifications: readonly [number, number];
   readonly page: Measured;
   readonly signIns: Measured;
   readonly resets: Measured<RunResult & { existingMs: number[]; unknownMs: number[] }>;
@@ -48,8 +52,33 @@ const busyWarning = (f: BenchFigures) =>
 
 const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
 
+/**
+ * Each sign-in's share of the machine: one verification's worth of all cores (what the baseline spends
+ * on one), against what the server, PostgreSQL and the load generator spent per sign-in.
+ */
+function signInTime(f: BenchFigures, raw: number): string {
+  const n = Math.max(1, f.signIns.result.requests);
+  const per = (value: number) => ms(value / n);
+  const { cpu } = f.signIns;
+  return `## Where a sign-in's CPU time goes
+
+Per sign-in during the sign-in scenario, from /proc: the ratio above is at most one verification's
+share of the machine divided by everything the machine spent per sign-in, because the load generator
+and PostgreSQL run on the same ${f.cores} cores as Latchkey.
+
+| Part | CPU ms per sign-in |
+|---|---|
+| One argon2id verification (${f.cores} cores ÷ the raw rate) | ${ms((1000 * f.cores) / raw)} |
+| Latchkey, hashing included | ${per(cpu.serverMs)} |
+| PostgreSQL | ${per(cpu.postgresMs)} |
+| Load generator | ${per(cpu.loadGeneratorMs)} |
+| Whole machine | ${per(cpu.machineBusyMs)} |
+`;
+}
+
 export function renderReport(f: BenchFigures): string {
-  const signInRatio = rate(f.signIns.result) / f.rawVerifications;
+  const raw = (f.rawVerifications[0] + f.rawVerifications[1]) / 2;
+  const signInRatio = rate(f.signIns.result) / raw;
   const medianGap = Math.abs(percentile(f.resets.result.existingMs, 50) - percentile(f.resets.result.unknownMs, 50));
   const peakRss = Math.max(f.page.peakRssMb, f.signIns.peakRssMb, f.resets.peakRssMb, f.verify.peakRssMb, f.roundTrip.peakRssMb);
   return `# Benchmarks
@@ -67,7 +96,7 @@ same run; rerun before and after any change to a hot path and replace this file 
 
 | Figure | This run | Goal | |
 |---|---|---|---|
-| Sign-ins per second ÷ raw argon2id verifications per second (same parameters, all cores) | ${signInRatio.toFixed(3)} (${rate(f.signIns.result).toFixed(1)} ÷ ${f.rawVerifications.toFixed(1)}) | ≥ 0.95 | ${verdict(signInRatio >= 0.95)} |
+| Sign-ins per second ÷ raw argon2id verifications per second (same parameters, all cores) | ${signInRatio.toFixed(3)} (${rate(f.signIns.result).toFixed(1)} ÷ ${raw.toFixed(1)}, the mean of ${f.rawVerifications[0].toFixed(1)} before and ${f.rawVerifications[1].toFixed(1)} after) | ≥ 0.95 | ${verdict(signInRatio >= 0.95)} |
 | Server CPU per reset request (existing and unknown, mail delivery included) | ${ms(f.resets.cpuMsPerRequest)} ms | ≤ 1 ms | ${verdict(f.resets.cpuMsPerRequest <= 1)} |
 | Reset request median, existing vs unknown address (R13) | ${ms(percentile(f.resets.result.existingMs, 50))} vs ${ms(percentile(f.resets.result.unknownMs, 50))} ms, difference ${ms(medianGap)} ms | < 1 ms | ${verdict(medianGap < 1)} |
 | Server RSS, peak under load | ${peakRss.toFixed(0)} MB | ≤ 200 MB | ${verdict(peakRss <= 200)} |
@@ -84,5 +113,6 @@ ${row('Full reset round trip: request, code from SMTP, verify, new password (4 c
 
 A round trip counts as one request in its row; its server CPU includes two page loads, three form posts,
 one argon2id hash and the mail's delivery.
-`;
+
+${signInTime(f, raw)}`;
 }

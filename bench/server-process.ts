@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processCpuMs } from './machine-cpu.ts';
 
 // Latchkey under test runs as its own process, started exactly as `npm start` starts it (the build, then
 // the node command the script ends with), so its CPU time and resident memory can be read from /proc
@@ -61,16 +62,10 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   })();
   await Promise.race([ready, exited]);
   const pid = child.pid ?? 0;
-  const ticksPerSecond = 100; // USER_HZ on Linux
   return {
     baseUrl: new URL(`http://127.0.0.1:${port}`),
     pid,
-    async cpuMs() {
-      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      // Fields after the command name, which may itself contain spaces, start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-    },
+    cpuMs: () => processCpuMs(pid),
     async rssMb() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
