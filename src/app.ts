@@ -129,6 +129,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     sweeper,
     async close() {
       await closeServer(server, config.shutdownTimeoutMs);
+      await hasher.close();
       await dispatcher.stop(config.shutdownTimeoutMs);
       await sweeper.stop();
       await auditRetention.stop();

@@ -1,12 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { hash, verify } from '@node-rs/argon2';
 import { busy } from '../http/latchkey-error.ts';
 import { normalizePassword } from '../domain/password-policy.ts';
 import { parseImportedHash, verifyImportedHash } from './imported-hash.ts';
+import { createHashThreads } from './hash-threads.ts';
 
-// argon2id at OWASP's first recommended setting (S1). Hashing runs off the event loop, but without a
-// bound a sign-in flood would queue unbounded work and memory (19 MiB each): at most `concurrency` run
-// at once and at most `queueLimit` wait; past that the request is turned away fast with 503 (F3).
+// argon2id at OWASP's first recommended setting (S1). Hashing runs off the event loop, on threads of
+// lower priority (hash-threads.ts), but without a bound a sign-in flood would queue unbounded work and
+// memory (19 MiB each): at most `concurrency` run at once and at most `queueLimit` wait; past that the
+// request is turned away fast with 503 (F3).
 
 export const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id; a const enum, unusable as a value under verbatimModuleSyntax */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
@@ -21,6 +22,8 @@ export interface PasswordHasher {
   /** True for a stored hash that is not argon2id at today's parameters: it is replaced after the next successful verification. */
   needsRehash(storedHash: string): boolean;
   readonly stats: () => { running: number; queued: number };
+  /** Stops the hashing threads; what is still queued is refused. */
+  close(): Promise<void>;
 }
 
 class Semaphore {
@@ -50,41 +53,36 @@ class Semaphore {
 }
 
 /**
- * Each hash keeps a core busy on one of libuv's pool threads (UV_THREADPOOL_SIZE, 4 unless set), which
- * file reads, DNS look-ups and async crypto share. Hashing on every core starves the event loop (and a
- * PostgreSQL on the same machine), so under a sign-in flood pages would wait behind hashes. By default
- * one core and one pool thread stay free: a flood slows sign-ins, not pages (F3).
+ * One hashing thread per core, since they yield to everything else (hash-threads.ts), but no more than
+ * eight: each costs about 30 MB while it hashes (19 MiB of argon2id memory and its own JavaScript heap),
+ * and an instance is sized by memory as much as by CPU. HASH_CONCURRENCY sets it.
  */
 export function defaultHashConcurrency(): number {
-  const poolThreads = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  return Math.max(1, Math.min(availableParallelism() - 1, poolThreads - 1));
+  return Math.min(availableParallelism(), 8);
 }
 
 export function createPasswordHasher(options: { concurrency?: number; queueLimit: number; pepper?: string }): PasswordHasher {
   const limit = options.concurrency ?? defaultHashConcurrency();
   const gate = new Semaphore(limit, options.queueLimit);
   const secret = options.pepper ? Buffer.from(options.pepper, 'utf8') : undefined;
-  const params = secret ? { ...ARGON2_OPTIONS, secret } : ARGON2_OPTIONS;
+  const threads = createHashThreads({ threads: limit, params: secret ? { ...ARGON2_OPTIONS, secret } : ARGON2_OPTIONS });
+  const verifyArgon2 = (stored: string, password: string) =>
+    // A corrupt or foreign hash string is a failed match, never a crash.
+    threads.verify(stored, normalizePassword(password)).catch(() => false);
   // A real hash of a random string, so a verification against it does exactly the work of a real one.
-  const dummy = gate.run(() => hash(`dummy-${Math.random()}`, params));
+  const dummy = gate.run(() => threads.hash(`dummy-${Math.random()}`));
+  dummy.catch(() => undefined); // Only a shutdown before it is made rejects it; verifyNothing then rejects.
 
   return {
-    hash: (password) => gate.run(() => hash(normalizePassword(password), params)),
+    hash: (password) => gate.run(() => threads.hash(normalizePassword(password))),
     verify: (storedHash, password) =>
-      gate.run(async () => {
-        if (parseImportedHash(storedHash)) return verifyImportedHash(storedHash, password);
-        try {
-          return await verify(storedHash, normalizePassword(password), secret ? { secret } : undefined);
-        } catch {
-          // A corrupt or foreign hash string is a failed match, never a crash.
-          return false;
-        }
-      }),
+      gate.run(() => (parseImportedHash(storedHash) ? verifyImportedHash(storedHash, password) : verifyArgon2(storedHash, password))),
     verifyNothing: async (password) => {
       const stored = await dummy;
-      await gate.run(() => verify(stored, normalizePassword(password), secret ? { secret } : undefined).catch(() => false));
+      await gate.run(() => verifyArgon2(stored, password));
     },
     needsRehash: (storedHash) => !storedHash.startsWith(CURRENT_PREFIX),
     stats: () => gate.stats(),
+    close: () => threads.close(),
   };
 }

@@ -96,9 +96,9 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
       const values = { email: args.email };
       const { url, cluster } = await openDatabaseUrl(config, logger);
       const db = createDatabase(url);
+      const hasher = createPasswordHasher({ queueLimit: 10, pepper: config.pepper });
       try {
         await migrateToLatest(db);
-        const hasher = createPasswordHasher({ queueLimit: 10, pepper: config.pepper });
         const result = await createAdmin(db, hasher, values.email, password);
         if (!result.ok) {
           process.stderr.write(`${result.message}\n`);
@@ -107,6 +107,7 @@ export async function runCli(argv: readonly string[], logger: Logger): Promise<n
         process.stdout.write(`Administrator ${values.email} created. Sign in at ${new URL('/admin', config.publicUrl).href}\n`);
         return 0;
       } finally {
+        await hasher.close();
         await db.destroy();
         await cluster?.stop();
       }
