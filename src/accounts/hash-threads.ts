@@ -17,11 +17,15 @@ export interface HashWorkerData {
 }
 
 export type HashJob = { readonly kind: 'hash'; readonly password: string } | { readonly kind: 'verify'; readonly stored: string; readonly password: string };
-export type HashOutcome = { readonly ok: true; readonly value: string | boolean } | { readonly ok: false; readonly message: string };
+/** `lost`: the thread died or was stopped before answering, as opposed to the library refusing the input. */
+export type HashOutcome = { readonly ok: true; readonly value: string | boolean } | { readonly ok: false; readonly message: string; readonly lost?: true };
+
+/** The stored string is not a hash the argon2 library can read: a failed match for the caller, not a fault. */
+export class UnreadableHash extends Error {}
 
 export interface HashThreads {
   hash(password: string): Promise<string>;
-  /** Rejects when the stored string is not a hash the library can read. */
+  /** Rejects with UnreadableHash when the stored string is not a hash the library can read. */
   verify(stored: string, password: string): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -62,9 +66,9 @@ class HashThread {
       this.onIdle(this);
     });
     const fail = (message: string) => {
-      const lost = this.current;
+      const interrupted = this.current;
       this.current = undefined;
-      lost?.resolve({ ok: false, message });
+      interrupted?.resolve({ ok: false, message, lost: true });
       onExit(this);
     };
     this.worker.on('error', (error) => fail(`hash thread failed: ${error.message}`));
@@ -114,7 +118,7 @@ export function createHashThreads(options: { threads: number; params: HashWorker
 
   const run = (job: HashJob): Promise<HashOutcome> =>
     new Promise((resolve) => {
-      if (closed) return resolve({ ok: false, message: 'hashing has been shut down' });
+      if (closed) return resolve({ ok: false, message: 'hashing has been shut down', lost: true });
       const pending = { job, resolve };
       const thread = idle.pop();
       if (thread) return thread.start(pending);
@@ -130,12 +134,12 @@ export function createHashThreads(options: { threads: number; params: HashWorker
     },
     async verify(stored, password) {
       const outcome = await run({ kind: 'verify', stored, password });
-      if (!outcome.ok) throw new Error(outcome.message);
-      return outcome.value === true;
+      if (outcome.ok) return outcome.value === true;
+      throw outcome.lost ? new Error(outcome.message) : new UnreadableHash(outcome.message);
     },
     async close() {
       closed = true;
-      for (const pending of waiting.splice(0)) pending.resolve({ ok: false, message: 'hashing has been shut down' });
+      for (const pending of waiting.splice(0)) pending.resolve({ ok: false, message: 'hashing has been shut down', lost: true });
       await Promise.all([...live].map((thread) => thread.stop()));
     },
   };

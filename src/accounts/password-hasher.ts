@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { busy } from '../http/latchkey-error.ts';
 import { normalizePassword } from '../domain/password-policy.ts';
 import { parseImportedHash, verifyImportedHash } from './imported-hash.ts';
-import { createHashThreads } from './hash-threads.ts';
+import { createHashThreads, UnreadableHash } from './hash-threads.ts';
 
 // argon2id at OWASP's first recommended setting (S1). Hashing runs off the event loop, on threads of
 // lower priority (hash-threads.ts), but without a bound a sign-in flood would queue unbounded work and
@@ -67,8 +67,12 @@ export function createPasswordHasher(options: { concurrency?: number; queueLimit
   const secret = options.pepper ? Buffer.from(options.pepper, 'utf8') : undefined;
   const threads = createHashThreads({ threads: limit, params: secret ? { ...ARGON2_OPTIONS, secret } : ARGON2_OPTIONS });
   const verifyArgon2 = (stored: string, password: string) =>
-    // A corrupt or foreign hash string is a failed match, never a crash.
-    threads.verify(stored, normalizePassword(password)).catch(() => false);
+    threads.verify(stored, normalizePassword(password)).catch((error: unknown) => {
+      // A corrupt or foreign hash string is a failed match, never a crash. A hashing thread that died
+      // is a fault, and must not count as a wrong password against the account's lockout.
+      if (error instanceof UnreadableHash) return false;
+      throw error;
+    });
   // A real hash of a random string, so a verification against it does exactly the work of a real one.
   const dummy = gate.run(() => threads.hash(`dummy-${Math.random()}`));
   dummy.catch(() => undefined); // Only a shutdown before it is made rejects it; verifyNothing then rejects.

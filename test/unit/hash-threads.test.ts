@@ -74,10 +74,15 @@ describe('hashing threads', () => {
     }
   });
 
-  it('after close(), hashing is refused rather than left waiting', async () => {
+  it('L1: a verification that hashing could not finish is an error, never a wrong password to count', async () => {
     const hasher = createPasswordHasher({ concurrency: 1, queueLimit: 10 });
-    await hasher.hash('warm');
+    const stored = await hasher.hash('correct horse');
+    await hasher.verifyNothing('made its dummy hash');
+    const running = hasher.verify(stored, 'correct horse');
+    const waiting = hasher.verify(stored, 'correct horse');
     await hasher.close();
-    await assert.rejects(hasher.hash('too late'), /shut down/);
+    await Promise.allSettled([running]); // cut short or finished, depending on the moment close() lands
+    await assert.rejects(waiting, /hashing has been shut down/);
+    await assert.rejects(hasher.hash('too late'), /hashing has been shut down/);
   });
 });
