@@ -44,6 +44,18 @@ describe('browser: audit log, mailbox and administrators', () => {
     await lk?.close();
   });
 
+  it('directories: every fact on a directory card keeps a readable width, on a desktop and on a phone', async () => {
+    await admin.goto(`${lk.baseUrl}/admin`);
+    for (const width of [1440, 1280, 375]) {
+      await admin.setViewportSize({ width, height: 900 });
+      // The longest label ("Self service password reset") once took all but a letter's width of the card.
+      const values = await admin.locator('.cards .card dd').evaluateAll((dds) => dds.map((dd) => ({ text: dd.textContent, width: dd.getBoundingClientRect().width })));
+      assert.equal(values.length, 6, 'two directories, three facts each');
+      for (const value of values) assert.ok(value.width >= 100, `"${value.text}" is ${value.width.toFixed(0)} px wide at ${width} px`);
+    }
+    await shots(admin, 'admin-directories');
+  });
+
   it('mailbox: a reset mail appears with its code, and the customer gets in with it', async () => {
     const customer = await (await browser.newContext()).newPage();
     await customer.goto(`${lk.baseUrl}/d/default/reset`);
