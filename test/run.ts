@@ -36,9 +36,11 @@ if (!env.TEST_DATABASE_URL) {
   process.stdout.write(`embedded PostgreSQL for this run: ${cluster.url.replace(/:[^:@/]+@/, ':***@')}\n`);
 }
 
-// Tests that measure time (F3's page latency under a sign-in flood, R13's timing medians) run after
-// the others, one file at a time, so they measure Latchkey rather than the test file running beside them.
-const TIMED = /(sign-in-flood|password-reset-enumeration)\.test\.ts$/;
+// Tests that measure time (F3's page latency under a sign-in flood, R13's timing medians, and L3's and
+// the portal's: an unknown account costs what a wrong password does) run after the others, one file at a
+// time, so they measure Latchkey rather than the test file running beside them. Hashing gives way to
+// any other work on the machine (hash-threads.ts), so a busy neighbour stretches hashes most of all.
+const TIMED = /[/\\](sign-in-flood|password-reset-enumeration|sign-in|admin-sign-in)\.test\.ts$/;
 const run = (batch: string[], concurrency: number) =>
   batch.length === 0
     ? Promise.resolve(0)
