@@ -23,7 +23,8 @@ export async function processCpuMs(pid: number | string): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-async function postgresCpuMs(): Promise<number> {
+/** CPU time of every PostgreSQL process on this machine (all its backends and workers). */
+export async function postgresCpuMs(): Promise<number> {
   let total = 0;
   for (const pid of await readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;

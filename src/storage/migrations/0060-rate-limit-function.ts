@@ -2,9 +2,9 @@ import { sql, type Kysely } from 'kysely';
 
 // The rate-limit upserts as a function, so a request's counters cost PostgreSQL one small statement:
 // PL/pgSQL plans the upsert once per connection and keeps the plan, where the same upserts chained in
-// one WITH statement were parsed and planned again for every request (0.39-0.47 ms of the server's CPU
-// per request, against 0.17 ms for the function, with three counters on this project's benchmark
-// machine). Same semantics as that statement, which instances still running the older version keep
+// one WITH statement were parsed and planned again for every request: 0.39-0.47 ms of PostgreSQL's CPU
+// for three counters, against 0.17 ms for the function, on the 2-core machine BENCHMARKS.md's figures
+// come from. The semantics are that statement's, which instances still running the older version keep
 // sending during a rolling upgrade: each counter gains a point, or restarts when its window has ended,
 // and returns its row; the first counter over its maximum stops the chain, so the ones after it are not
 // touched (postgres-counter-store.ts).
