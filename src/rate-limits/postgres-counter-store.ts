@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { ALLOWED, verdictOf, type CounterStore, type Hit, type LimitRules } from './counter-store.ts';
+import { ALLOWED, verdictOf, type CounterStore, type LimitRules } from './counter-store.ts';
 
 // Counters in PostgreSQL: one upsert per hit, so concurrent hits on every instance queue on the row and
 // each sees its own count (L4). A window that has ended restarts in the same upsert. All the hits of one
