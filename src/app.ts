@@ -14,6 +14,7 @@ import { registerBrandingAssetRoutes } from './directories/branding-asset-routes
 import { createBrandingStore } from './directories/branding-store.ts';
 import { createDirectoryStore, DEFAULT_DIRECTORY_SLUG } from './directories/directory-store.ts';
 import { createTextCache } from './directories/directory-texts.ts';
+import { createDirectoryCache } from './directories/directory-cache.ts';
 import { createMailTransport } from './email/mail-transport.ts';
 import { withMailbox } from './email/mailbox-transport.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from './email/outbox-dispatcher.ts';
@@ -36,6 +37,8 @@ import { createDatabase, migrateToLatest } from './storage/database.ts';
 import { createFlowRunStore } from './run-now/flow-run-store.ts';
 import { createExpiredRowsSweeper, type ExpiredRowsSweeper } from './storage/expired-rows-sweeper.ts';
 import { loadInstanceKey } from './storage/instance-key.ts';
+import { DIRECTORY_CHANGE_CHANNEL } from './storage/migrations/0061-directory-change-notice.ts';
+import { listenForNotices } from './storage/notice-listener.ts';
 import type { Database } from './storage/schema.ts';
 
 // The composition root: config → database → stores → services → HTTP, by hand, top to bottom.
@@ -45,6 +48,8 @@ export interface Latchkey {
   readonly db: Kysely<Database>;
   readonly dispatcher: OutboxDispatcher;
   readonly sweeper: ExpiredRowsSweeper;
+  /** Resolves once this instance has heard of every directory change committed before the call. */
+  directoryChangesHeard(): Promise<void>;
   /** Graceful: in-flight requests finish (up to SHUTDOWN_TIMEOUT_MS), unsent mail goes back to the outbox. */
   close(): Promise<void>;
 }
@@ -55,6 +60,12 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   const key = await loadInstanceKey(db, config.secret);
 
   const directories = createDirectoryStore(db);
+  const directoryCache = createDirectoryCache({ load: directories.findBySlug, trusted: () => directoryNotices.listening });
+  const directoryNotices = listenForNotices({
+    databaseUrl, channel: DIRECTORY_CHANGE_CHANNEL, logger, onNotice: () => directoryCache.forget(), onGap: () => directoryCache.forget(),
+  });
+  // Customer pages read their directory from memory; the portal and the CLI read and write the table.
+  const cachedDirectories = { ...directories, findBySlug: directoryCache.findBySlug };
   const texts = createTextCache(db);
   const defaultDirectory = await directories.ensureDefault();
   const userFlows = createUserFlowStore(db);
@@ -87,8 +98,15 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerOpsRoutes(server, { db, metrics, metricsToken: config.metricsToken });
   server.get('/', (_request, reply) => reply.redirect(links.paths.signIn(DEFAULT_DIRECTORY_SLUG)));
 
+  // This instance's own portal changes are forgotten before the administrator's answer leaves, so its
+  // next page here never shows the directory as it was; the other instances hear the notice.
+  server.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method === 'POST' && request.url.startsWith('/admin/')) directoryCache.forget();
+    return payload;
+  });
+
   const customer = {
-    db, directories, texts, accounts, sessions, hasher, cookies, links, key, limits, runs,
+    db, directories: cachedDirectories, texts, accounts, sessions, hasher, cookies, links, key, limits, runs,
     settings: {
       passwordMinLength: config.passwordMinLength,
       resetCodeTtlSeconds: config.resetCodeTtlSeconds,
@@ -106,7 +124,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   registerBrandingAssetRoutes(server, { branding });
 
   const providers = createProviderRegistry({ db, instanceKey: key, accounts, applications, userFlows, publicUrl: config.publicUrl.href });
-  registerOidcRoutes(server, { directories, texts, providers });
+  registerOidcRoutes(server, { directories: cachedDirectories, texts, providers });
   registerInteractionRoutes(server, { ...customer, providers, userFlows, applications });
 
   const admin = {
@@ -127,6 +145,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
     db,
     dispatcher,
     sweeper,
+    directoryChangesHeard: () => directoryNotices.caughtUp(),
     async close() {
       await closeServer(server, config.shutdownTimeoutMs);
       await hasher.close();
@@ -135,6 +154,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
       await auditRetention.stop();
       await limits.close();
       await transport.close();
+      await directoryNotices.close();
       await db.destroy();
     },
   };

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, Directory, ResetScope } from '../storage/schema.ts';
 
-// Directory settings are read from the database on each request that needs them: a change made in the
-// admin portal is seen by the next page load on every instance, with no cache to invalidate.
+// The directories table. Customer pages read rows through directory-cache.ts; the portal and the CLI
+// read and write here, so an administrator always sees and changes what is stored.
 
 export const DEFAULT_DIRECTORY_SLUG = 'default';
 

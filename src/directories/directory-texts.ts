@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { isMessageKey, type LanguagePolicy, type Overrides } from '../i18n/i18n.ts';
 import type { Database, Directory, Locale, StoredEmailTemplate } from '../storage/schema.ts';
 
-// A directory's overrides and email templates, cached per directory. Every page load reads the directory
+// A directory's overrides and email templates, cached per directory. Every page load has the directory
 // row anyway, and the row carries `texts_version`, which every change raises in the same transaction:
-// a cached copy with another version is reloaded, so a change made through any instance is seen by
-// every instance on its next request, with no timer and no message between instances.
+// a cached copy with another version is reloaded, so texts follow the row, which every instance drops
+// from its own memory when the database says the directories have changed (directory-cache.ts).
 
 export interface DirectoryTexts {
   readonly version: number;

@@ -119,6 +119,7 @@ describe('admin portal: Groups, and reset for selected groups only', () => {
 
   it('"Selected" needs at least one group of this directory; with one, only its members get a code, others a mail pointing to support', async () => {
     await db().updateTable('directories').set({ support_contact: 'help@contoso.example' }).where('slug', '=', 'default').execute();
+    await lk.latchkey.directoryChangesHeard();
     const member = await lk.createAccount({ email: 'member@example.com', password: 'a long passphrase 1' });
     await lk.createAccount({ email: 'outsider@example.com', password: 'a long passphrase 1', locale: 'fr' });
     const client = await admin();

@@ -45,6 +45,7 @@ describe('user flows an application can start', () => {
     const db = lk.latchkey.db;
     await db.updateTable('user_flows').set({ collected_attributes: ['locale'] }).where('name', '=', 'B2C_1_profileedit').execute();
     await db.updateTable('directories').set({ offered_locales: ['en', 'fr'] }).where('slug', '=', 'default').execute();
+    await lk.latchkey.directoryChangesHeard();
     const { browser, profile } = await openProfileEditing();
     assert.ok(!profile.body.includes('name="display_name"'), 'the display name is not collected by this flow');
     assert.deepEqual([...profile.body.matchAll(/<option value="([a-z]{2})"/g)].map((m) => m[1]), ['en', 'fr']);

@@ -330,12 +330,14 @@ describe('password reset: the customer journey', () => {
     assert.equal(bad.status, 400);
     assert.match(bad.body, /value="not an address"/);
     await lk.latchkey.db.updateTable('directories').set({ sign_in_identifier: 'username' }).where('slug', '=', 'default').execute();
+    await lk.latchkey.directoryChangesHeard();
     try {
       const page = await client.get(RESET);
       assert.ok(visibleText(page.body).includes('Username'));
       assert.match(page.body, /name="username"/);
     } finally {
       await lk.latchkey.db.updateTable('directories').set({ sign_in_identifier: 'email' }).where('slug', '=', 'default').execute();
+      await lk.latchkey.directoryChangesHeard();
     }
   });
 

@@ -91,6 +91,8 @@ export async function startTestLatchkey(
     createAccount: (input) => seedAccount(db, input),
     async setResetScope(scope, directory = 'default') {
       await db.updateTable('directories').set({ reset_scope: scope }).where('slug', '=', directory).execute();
+      // Pages read the directory from the instance's memory, which the change's notice clears.
+      await latchkey.directoryChangesHeard();
     },
     async close() {
       await latchkey.close();
