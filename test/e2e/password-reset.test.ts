@@ -220,6 +220,25 @@ describe('password reset: the customer journey', () => {
     }
   });
 
+  it('pages, redirects and error pages alike carry the security headers: a strict CSP, no framing, nosniff', async () => {
+    const client = customer(lk);
+    const page = await client.get(RESET);
+    const redirect = await client.post(RESET, { email: 'headers@example.com' }, { follow: false });
+    const missing = await client.get('/d/no-such-directory/reset');
+    const unrouted = await fetch(`${lk.baseUrl}/no/such/path`);
+    assert.deepEqual([page.status, redirect.status, missing.status, unrouted.status], [200, 303, 404, 404]);
+    for (const headers of [page.headers, redirect.headers, missing.headers, unrouted.headers]) {
+      const csp = headers.get('content-security-policy') ?? '';
+      for (const directive of ["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "form-action 'self'", "object-src 'none'"]) {
+        assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+      }
+      assert.equal(headers.get('x-frame-options'), 'SAMEORIGIN');
+      assert.equal(headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(headers.get('cross-origin-opener-policy'), 'same-origin');
+    }
+  });
+
   it('R16: requesting a reset changes nothing on the account', async () => {
     const id = await lk.createAccount({ email: 'r16@example.com', password: 'the old password 1' });
     const before = await accountRow(lk, id);
