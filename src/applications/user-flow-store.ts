@@ -3,8 +3,9 @@ import { canonicalize } from '../domain/identifier.ts';
 import type { Database, Locale, UserFlow, UserFlowPasswordReset, UserFlowType } from '../storage/schema.ts';
 
 // User flows are B2C's "policies": a named journey (sign-up and sign-in, sign-in, password reset,
-// profile editing) an application starts with `p=<name>`. Read per request, like directory settings,
-// so an edit in the portal is seen by every instance at the next authorize request.
+// profile editing) an application starts with `p=<name>`. Read per request (unlike directory settings,
+// which instances keep in memory), so an edit in the portal is seen by every instance at the next
+// authorize request.
 
 export const USER_FLOW_TYPES: readonly UserFlowType[] = ['sign_up_sign_in', 'sign_in', 'password_reset', 'profile_edit'];
 export const USER_FLOW_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;

@@ -13,7 +13,7 @@ import { languageMessages as m, languagesPage, languagesPath, textEditPage, text
 
 // The Languages page: offered languages and default, and per-language overrides of catalog strings.
 // Every write goes through text-settings-store.ts, which raises the directory's texts_version so each
-// instance's cache reloads on its next request.
+// instance's cache reloads once it has the changed row (directory-cache.ts).
 
 const languagesForm = z.object({
   _csrf: z.string(),
