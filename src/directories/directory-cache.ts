@@ -35,7 +35,8 @@ export function createDirectoryCache(options: {
       const at = now();
       const directory = await options.load(slug);
       // Unknown slugs are not kept: anyone can make up as many as they like.
-      if (directory && started === generation && options.trusted()) kept.set(slug, { directory, at });
+      // Frozen: one object now serves many requests, and none of them may change it for the others.
+      if (directory && started === generation && options.trusted()) kept.set(slug, { directory: Object.freeze(directory), at });
       return directory;
     },
     forget() {

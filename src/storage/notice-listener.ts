@@ -49,13 +49,17 @@ export function listenForNotices(options: NoticeListenerOptions): NoticeListener
   let client: pg.Client | undefined;
   let listening = false;
   let closed = false;
+  let paused = false;
   let retry: NodeJS.Timeout | undefined;
   const waiting = new Map<string, () => void>();
 
   function lost(from: pg.Client, error?: Error): void {
     if (client !== from) return;
     client = undefined;
-    if (listening) options.logger.warn({ err: error?.message, channel: options.channel }, 'not hearing database notices; caching paused until they are heard again');
+    if (listening) {
+      options.logger.warn({ err: error?.message, channel: options.channel }, 'not hearing database notices; caching paused until they are heard again');
+      paused = true;
+    }
     listening = false;
     options.onGap();
     // A gap makes the owner forget everything, which is all a caller of caughtUp() waits for.
@@ -92,8 +96,9 @@ export function listenForNotices(options: NoticeListenerOptions): NoticeListener
     next.on('end', () => lost(next));
     next.on('notification', (message) => {
       const payload = message.payload ?? '';
+      // A listener's own check is not a change; every instance hears it, and none should forget for it.
       if (payload.startsWith(SYNC_PREFIX)) waiting.get(payload)?.();
-      options.onNotice();
+      else options.onNotice();
     });
     next
       .connect()
@@ -104,6 +109,8 @@ export function listenForNotices(options: NoticeListenerOptions): NoticeListener
         // Whatever was kept before this moment may have changed unheard.
         options.onGap();
         listening = true;
+        if (paused) options.logger.info({ channel: options.channel }, 'hearing database notices again; caching resumed');
+        paused = false;
         // The connection only waits for notices; it must not keep a CLI command or a test alive.
         (next as unknown as { connection?: { stream?: { unref?: () => void } } }).connection?.stream?.unref?.();
         scheduleCheck(next);

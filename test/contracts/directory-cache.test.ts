@@ -8,7 +8,7 @@ import { createDirectoryStore } from '../../src/directories/directory-store.ts';
 import { createDatabase, migrateToLatest } from '../../src/storage/database.ts';
 import { DIRECTORY_CHANGE_CHANNEL } from '../../src/storage/migrations/0061-directory-change-notice.ts';
 import { listenForNotices, NOTICE_APPLICATION_NAME, type NoticeListener } from '../../src/storage/notice-listener.ts';
-import type { Database, Directory } from '../../src/storage/schema.ts';
+import type { Database } from '../../src/storage/schema.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 // The directory rows customer pages read from memory, against real PostgreSQL: kept while the change
@@ -40,8 +40,8 @@ describe('directory cache (PostgreSQL notices)', () => {
     // Another instance's pool: its changes reach this one only by notice.
     other = createDatabase(database.url);
     await migrateToLatest(db);
-    await createDirectoryStore(db).ensureDefault();
     const store = createDirectoryStore(db);
+    await store.ensureDefault();
     cache = createDirectoryCache({
       load: async (slug) => {
         loads += 1;
@@ -71,10 +71,15 @@ describe('directory cache (PostgreSQL notices)', () => {
   const setName = (name: string) => other.updateTable('directories').set({ display_name: name }).where('slug', '=', 'default').execute();
   const nameNow = async () => (await cache.findBySlug('default'))?.display_name;
 
-  it('a row once read is served from memory: a hundred page loads, one statement', async () => {
+  it('a row once read is served from memory: a hundred page loads and a listener check, one statement', async () => {
     cache.forget();
     for (let i = 0; i < 100; i++) assert.equal((await cache.findBySlug('default'))?.slug, 'default');
     assert.equal(loads, 1);
+    // The listener's own check is a notice on the same channel, heard by every instance: not a change.
+    await listener.caughtUp();
+    await cache.findBySlug('default');
+    assert.equal(loads, 1, 'kept through the listener check');
+    assert.ok(Object.isFrozen(await cache.findBySlug('default')), 'one object serves every request, so none may change it');
   });
 
   it('a change made through another pool is served within a second, and caughtUp() waits for it', async () => {
