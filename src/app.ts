@@ -87,7 +87,7 @@ export async function createLatchkey(config: Config, logger: Logger, databaseUrl
   if (transport.kind === 'log') {
     logger.warn('SMTP_URL is not set: mail, codes included, is written to this log. This is for development only.');
   }
-  const metrics = createMetrics({ db, hashing: () => hasher.stats() });
+  const metrics = createMetrics({ db, hashing: () => hasher.stats(), directoryNoticesHeard: () => directoryNotices.listening });
   const dispatcher = createOutboxDispatcher({
     db, transport, logger, retryBaseMs: config.mailRetryBaseMs, from: config.mailFrom, instanceKey: key, onSent: (template) => metrics.mailSent(template), runInbox: runs, links, texts,
     signInUrl: (slug) => links.absolute(links.paths.signIn(slug)),

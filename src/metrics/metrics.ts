@@ -30,6 +30,8 @@ export interface Metrics extends FlowMetrics {
 export interface MetricsSources {
   readonly db: Kysely<Database>;
   readonly hashing: () => { running: number; queued: number };
+  /** Whether the instance hears PostgreSQL's notices of directory changes, so it may keep the rows. */
+  readonly directoryNoticesHeard: () => boolean;
 }
 
 const CODE_TEMPLATES: Readonly<Record<string, string>> = { reset_code: 'password_reset', sign_up_code: 'sign_up' };
@@ -60,6 +62,16 @@ export function createMetrics(sources: MetricsSources): Metrics {
     help: 'Password hashes being computed now.',
     collect() {
       this.set(sources.hashing().running);
+    },
+  });
+  new Gauge({
+    ...labelled,
+    name: 'latchkey_directory_notices_heard',
+    // 0 for long means every customer request reads its directory again: behind a pooler in transaction
+    // mode, say, where the notice connection cannot keep its session (docs/deploy.md).
+    help: '1 while the instance hears directory change notices and keeps directory rows in memory; 0 while it reads them on every request.',
+    collect() {
+      this.set(sources.directoryNoticesHeard() ? 1 : 0);
     },
   });
   new Gauge({

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { NOTICE_APPLICATION_NAME } from '../../src/storage/notice-listener.ts';
 import { FormClient } from '../support/form-client.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
 import { requestCode } from './password-reset-steps.ts';
@@ -122,5 +123,21 @@ describe('operations endpoints', () => {
     const generated = [await idOf('/healthz'), await idOf('/no/such/page'), await idOf('/d/default/signin', { 'x-request-id': 'has spaces"and<quotes>' }), await idOf('/healthz', { 'x-request-id': 'a'.repeat(65) })];
     for (const id of generated) assert.match(id ?? '', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.equal(new Set(generated).size, generated.length, 'a fresh id each time');
+  });
+
+  it('a gauge says whether the instance hears directory change notices: 0 while its notice connection is gone, 1 once it is back', async () => {
+    const heard = async () => sample(await scrape(lk), 'latchkey_directory_notices_heard');
+    const waitFor = async (value: number) => {
+      for (let i = 0; i < 100 && (await heard()) !== value; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      return heard();
+    };
+    assert.equal(await waitFor(1), 1);
+    const ended = await sql<{ ended: boolean }>`SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+      WHERE application_name = ${NOTICE_APPLICATION_NAME} AND datname = current_database()`.execute(lk.latchkey.db);
+    assert.deepEqual(ended.rows, [{ ended: true }]);
+    assert.equal(await waitFor(0), 0, 'paused as soon as the connection is gone');
+    // Customer pages still answer, reading the directory from the table meanwhile.
+    assert.equal((await fetch(`${lk.baseUrl}/d/default/signin`)).status, 200);
+    assert.equal(await waitFor(1), 1, 'back within the listener\'s retry');
   });
 });
