@@ -9,8 +9,8 @@ import { sql, type Kysely } from 'kysely';
 import { enqueueEmail } from '../../src/email/outbox.ts';
 import { createDatabase } from '../../src/storage/database.ts';
 import type { Database } from '../../src/storage/schema.ts';
-import { startChildLatchkey, startSilentSmtp } from '../support/child-latchkey.ts';
-import { FormClient } from '../support/form-client.ts';
+import { startChildLatchkey, startSilentSmtp, type ChildLatchkey } from '../support/child-latchkey.ts';
+import { FormClient, type Page } from '../support/form-client.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { seedAccount } from '../support/test-latchkey.ts';
 
@@ -38,6 +38,31 @@ function connects(baseUrl: string): Promise<boolean> {
   });
 }
 
+/**
+ * Signs in as slow@example.com while `db` holds the account's row lock, sends the server SIGTERM once the
+ * sign-in waits on that lock, runs `meanwhile` after shutdown has begun, then lets the lock go.
+ * Resolves with the sign-in's answer.
+ */
+async function signInHeldThroughShutdown(db: Kysely<Database>, child: ChildLatchkey, meanwhile: () => Promise<void>): Promise<Page> {
+  const { id } = await db.selectFrom('accounts').select('id').where('email', '=', 'slow@example.com').executeTakeFirstOrThrow();
+  const client = new FormClient(child.baseUrl);
+  await client.get('/d/default/signin');
+  return db.connection().execute(async (connection) => {
+    await sql`BEGIN`.execute(connection);
+    await sql`SELECT id FROM accounts WHERE id = ${id} FOR UPDATE`.execute(connection);
+    const inFlight = client.post('/d/default/signin', { identifier: 'slow@example.com', password: 'patient password 1' }, { follow: false });
+    await until('the sign-in waiting on the row lock', async () => {
+      const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+      return (rows[0]?.n ?? 0) > 0;
+    });
+    process.kill(child.serverPid, 'SIGTERM');
+    await until('shutdown to begin', () => child.output().includes('shutting down'));
+    await meanwhile();
+    await sql`COMMIT`.execute(connection);
+    return inFlight;
+  });
+}
+
 describe('graceful shutdown', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let smtp: Awaited<ReturnType<typeof startSilentSmtp>>;
@@ -56,7 +81,7 @@ describe('graceful shutdown', () => {
   it('SIGTERM during a slow request: it completes, new connections are refused, unsent mail is handed back, exit 0', async () => {
     const child = await startChildLatchkey({ DATABASE_URL: database.url, SMTP_URL: smtp.url, SHUTDOWN_TIMEOUT_MS: '1500' });
     try {
-      const accountId = await seedAccount(db, { email: 'slow@example.com', password: 'patient password 1' });
+      await seedAccount(db, { email: 'slow@example.com', password: 'patient password 1' });
       const directory = await db.selectFrom('directories').select('id').where('slug', '=', 'default').executeTakeFirstOrThrow();
       await db.transaction().execute(async (trx) => {
         for (const to of ['first@example.com', 'second@example.com']) {
@@ -66,24 +91,11 @@ describe('graceful shutdown', () => {
       // The dispatcher claims both; the first send hangs on the silent SMTP server, the second waits its turn.
       await until('both mails claimed', async () => (await db.selectFrom('outbox').select('id').where('claimed_until', 'is not', null).execute()).length === 2);
 
-      const client = new FormClient(child.baseUrl);
-      await client.get('/d/default/signin');
-      const lock = await db.connection().execute(async (connection) => {
-        await sql`BEGIN`.execute(connection);
-        await sql`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`.execute(connection);
-        const inFlight = client.post('/d/default/signin', { identifier: 'slow@example.com', password: 'patient password 1' }, { follow: false });
-        await until('the sign-in waiting on the row lock', async () => {
-          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
-          return (rows[0]?.n ?? 0) > 0;
-        });
-        process.kill(child.serverPid, 'SIGTERM');
-        await until('shutdown to begin', () => child.output().includes('shutting down'));
+      const lock = await signInHeldThroughShutdown(db, child, async () => {
         // undici pools connections per origin, and a refused connect fails the whole pool: probe over a raw socket.
         assert.equal(await connects(child.baseUrl), false, 'a new connection is refused');
         await new Promise((resolve) => setTimeout(resolve, 300));
         assert.equal(child.process.exitCode, null, 'still running while the request is in flight');
-        await sql`COMMIT`.execute(connection);
-        return inFlight;
       });
       assert.equal(lock.status, 303, 'the in-flight sign-in was answered, and succeeded');
       assert.equal(await child.exited, 0, child.output());
@@ -108,24 +120,8 @@ describe('graceful shutdown', () => {
     const embedded = createDatabase(`postgres://latchkey:${encodeURIComponent(password)}@127.0.0.1:${port}/latchkey`, { max: 2 });
     try {
       await seedAccount(embedded, { email: 'slow@example.com', password: 'patient password 1' });
-      const accountId = (await embedded.selectFrom('accounts').select('id').where('email', '=', 'slow@example.com').executeTakeFirstOrThrow()).id;
-      const client = new FormClient(child.baseUrl);
-      await client.get('/d/default/signin');
-      const answered = await embedded.connection().execute(async (connection) => {
-        await sql`BEGIN`.execute(connection);
-        await sql`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`.execute(connection);
-        const inFlight = client.post('/d/default/signin', { identifier: 'slow@example.com', password: 'patient password 1' }, { follow: false });
-        await until('the sign-in waiting on the row lock', async () => {
-          const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(embedded);
-          return (rows[0]?.n ?? 0) > 0;
-        });
-        process.kill(child.serverPid, 'SIGTERM');
-        await until('shutdown to begin', () => child.output().includes('shutting down'));
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        // Still answering: the database was not stopped under the request.
-        await sql`COMMIT`.execute(connection);
-        return inFlight;
-      });
+      // The lock is let go 300 ms into the shutdown, through the embedded cluster: it must still be up.
+      const answered = await signInHeldThroughShutdown(embedded, child, () => new Promise((resolve) => setTimeout(resolve, 300)));
       assert.equal(answered.status, 303, 'the in-flight sign-in was answered, and succeeded');
       await embedded.destroy();
       assert.equal(await child.exited, 0, child.output());
