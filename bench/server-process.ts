@@ -4,7 +4,6 @@ import { promisify } from 'node:util';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { processCpuMs } from './machine-cpu.ts';
 
 // Latchkey under test runs as its own process, started exactly as `npm start` starts it (the build, then
 // the node command the script ends with), so its CPU time and resident memory can be read from /proc
@@ -15,8 +14,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export interface ServerProcess {
   readonly baseUrl: URL;
   readonly pid: number;
-  /** User + system CPU time of the server process so far, in milliseconds. */
-  cpuMs(): Promise<number>;
   rssMb(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -65,7 +62,6 @@ export async function startServer(env: Record<string, string>, port: number): Pr
   return {
     baseUrl: new URL(`http://127.0.0.1:${port}`),
     pid,
-    cpuMs: () => processCpuMs(pid),
     async rssMb() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -10,20 +10,12 @@ import { DIRECTORY_CHANGE_CHANNEL } from '../../src/storage/migrations/0061-dire
 import { listenForNotices, NOTICE_APPLICATION_NAME, type NoticeListener } from '../../src/storage/notice-listener.ts';
 import type { Database } from '../../src/storage/schema.ts';
 import { createTestDatabase } from '../support/test-database.ts';
+import { until } from '../support/until.ts';
 
 // The directory rows customer pages read from memory, against real PostgreSQL: kept while the change
 // notices are heard, dropped on a change made through any connection (another instance, the CLI, plain
 // SQL), and not kept at all while the notice connection is down, so no page is ever served from a row
 // that may be out of date for longer than a notice takes to arrive.
-
-async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > withinMs) throw new Error(`not within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Date.now() - started;
-}
 
 describe('directory cache (PostgreSQL notices)', () => {
   let database: { url: string; drop: () => Promise<void> };
@@ -55,7 +47,7 @@ describe('directory cache (PostgreSQL notices)', () => {
       databaseUrl: database.url, channel: DIRECTORY_CHANGE_CHANNEL, logger: pino({ level: 'silent' }), retryMs: 50,
       onNotice: () => cache.forget(), onGap: () => cache.forget(),
     });
-    await eventually(async () => listener.listening, 5000);
+    await until('the listener to hear notices', () => listener.listening, 5000, 5);
   });
   after(async () => {
     await listener.close();
@@ -89,7 +81,7 @@ describe('directory cache (PostgreSQL notices)', () => {
     await nameNow();
     assert.equal(loads, 1, 'kept again after the change');
     await setName('Fabrikam');
-    const ms = await eventually(async () => (await nameNow()) === 'Fabrikam', 1000);
+    const ms = await until('the change to be served', async () => (await nameNow()) === 'Fabrikam', 1000, 5);
     assert.ok(ms <= 1000);
   });
 
@@ -105,7 +97,7 @@ describe('directory cache (PostgreSQL notices)', () => {
     let release!: () => void;
     slow = new Promise((resolve) => (release = resolve));
     const reading = cache.findBySlug('default');
-    await eventually(async () => loads === 1, 1000);
+    await until('the read to start', () => loads === 1, 1000, 5);
     await setName('Northwind');
     await listener.caughtUp();
     release();
@@ -125,13 +117,13 @@ describe('directory cache (PostgreSQL notices)', () => {
     const [backend] = (await sql<{ pid: number }>`SELECT pid FROM pg_stat_activity WHERE application_name = ${NOTICE_APPLICATION_NAME} AND datname = current_database()`.execute(other)).rows;
     assert.ok(backend, 'the listener has a backend of its own');
     await sql`SELECT pg_terminate_backend(${backend.pid})`.execute(other);
-    await eventually(async () => !listener.listening, 2000);
+    await until('the listener to notice its connection is gone', () => !listener.listening, 2000, 5);
     await setName('Tailspin');
     assert.equal(await nameNow(), 'Tailspin', 'read from the table, not from memory');
     const before = loads;
     await nameNow();
     assert.equal(loads, before + 1, 'not kept while the notices are not heard');
-    await eventually(async () => listener.listening, 5000);
+    await until('the listener to hear notices', () => listener.listening, 5000, 5);
     await nameNow();
     const kept = loads;
     await nameNow();
@@ -164,10 +156,10 @@ describe('directory cache (PostgreSQL notices)', () => {
       retryMs: 10_000, checkMs: 100, checkTimeoutMs: 200, onNotice: () => undefined, onGap: () => (gaps += 1),
     });
     try {
-      await eventually(async () => partitioned.listening, 5000);
+      await until('the second listener to hear notices', () => partitioned.listening, 5000, 5);
       const gapsBefore = gaps;
       frozen = true;
-      const ms = await eventually(async () => !partitioned.listening, 2000);
+      const ms = await until('caching to pause', () => !partitioned.listening, 2000, 5);
       assert.ok(ms < 1000, `caching paused ${ms} ms after the partition`);
       assert.equal(gaps, gapsBefore + 1, 'the owner was told to forget what it keeps');
     } finally {

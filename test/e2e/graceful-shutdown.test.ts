@@ -13,18 +13,12 @@ import { startChildLatchkey, startSilentSmtp, type ChildLatchkey } from '../supp
 import { FormClient, type Page } from '../support/form-client.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { seedAccount } from '../support/test-latchkey.ts';
+import { until } from '../support/until.ts';
 
 // `npx tsx src/main.ts start` stopped with SIGTERM while a request is in flight: the request is answered,
 // new connections are refused, mail it claimed but did not send goes back to the outbox, and the process
 // exits 0. The request is made slow honestly: the test holds the account's row lock, so the sign-in waits
 // in the database exactly as it would behind a concurrent attempt.
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function connects(baseUrl: string): Promise<boolean> {
   const { hostname, port } = new URL(baseUrl);

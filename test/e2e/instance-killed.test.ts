@@ -5,18 +5,12 @@ import { startChildLatchkey, startSilentSmtp } from '../support/child-latchkey.t
 import { FormClient, sameBrowserOn, visibleText } from '../support/form-client.ts';
 import { codeIn } from '../support/smtp-sink.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
+import { until } from '../support/until.ts';
 import { chooseNewPassword, EN, isResetCodeMail, requestCode, submitCode } from './password-reset-steps.ts';
 
 // F4: an instance dies (SIGKILL: no shutdown, no cleanup) after the customer asked for a code and while
 // it was sending that code's mail. The customer carries on against another instance, and the outbox row
 // the dead instance had claimed is delivered by the survivor once the claim's lease has run out.
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('an instance killed mid-flow', () => {
   let lk: TestLatchkey;

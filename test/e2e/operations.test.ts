@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { NOTICE_APPLICATION_NAME } from '../../src/storage/notice-listener.ts';
 import { FormClient } from '../support/form-client.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
+import { until } from '../support/until.ts';
 import { requestCode } from './password-reset-steps.ts';
 
 // What an operator relies on: liveness and readiness probes, Prometheus metrics that move with real
@@ -128,7 +129,7 @@ describe('operations endpoints', () => {
   it('a gauge says whether the instance hears directory change notices: 0 while its notice connection is gone, 1 once it is back', async () => {
     const heard = async () => sample(await scrape(lk), 'latchkey_directory_notices_heard');
     const waitFor = async (value: number) => {
-      for (let i = 0; i < 100 && (await heard()) !== value; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(`the gauge to read ${value}`, async () => (await heard()) === value, 5000);
       return heard();
     };
     assert.equal(await waitFor(1), 1);

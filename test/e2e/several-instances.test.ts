@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { csrfToken, FormClient, formAction, sameBrowserOn, visibleText, type Page } from '../support/form-client.ts';
 import { codeIn } from '../support/smtp-sink.ts';
 import { startTestLatchkey, type TestLatchkey } from '../support/test-latchkey.ts';
+import { until } from '../support/until.ts';
 import { createTestAdmin, signInAdmin, startInstance, type Instance } from './admin-test-kit.ts';
 import { chooseNewPassword, codeMailAfter, customer, EN, flowIdOf, RESET, requestCode, submitCode } from './password-reset-steps.ts';
 
@@ -115,14 +116,7 @@ describe('three instances on one PostgreSQL and Redis', () => {
     await signInAdmin(admin, 'ops@example.com', 'violet-harbour-lantern');
     const resetPage = (url: string) => new FormClient(url, { 'accept-language': 'en' }).get(RESET).then((p) => p.status);
     // Each instance keeps the directory in memory, and learns of a change from PostgreSQL's notice.
-    const servedWithin = async (url: string, status: number): Promise<number> => {
-      const started = Date.now();
-      while ((await resetPage(url)) !== status) {
-        if (Date.now() - started > 1000) return Number.POSITIVE_INFINITY;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return Date.now() - started;
-    };
+    const servedWithin = (url: string, status: number) => until(`${url} to serve ${status}`, async () => (await resetPage(url)) === status, 1000, 5);
     assert.deepEqual(await Promise.all(urls.map(resetPage)), [200, 200, 200]);
     const form = await admin.get('/admin/d/default/password-reset');
     assert.equal((await admin.post(formAction(form.body, 'Save'), { reset_scope: 'none' }, { follow: false })).status, 303);
