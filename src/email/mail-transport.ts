@@ -10,14 +10,20 @@ export interface RenderedEmail extends MimeInput {
 /** Where rendered mail goes: SMTP, or the log when no SMTP server is configured. */
 export interface MailTransport {
   readonly kind: 'smtp' | 'log';
+  /** How many sends may be in flight at once: one for each pooled SMTP connection. */
+  readonly concurrency: number;
   send(email: RenderedEmail): Promise<void>;
   close(): Promise<void>;
 }
+
+/** SMTP connections kept open per instance, and so the messages an instance delivers at once. */
+export const SMTP_CONNECTIONS = 4;
 
 export function createMailTransport(options: { smtpUrl: string | undefined; logger: Logger }): MailTransport {
   if (!options.smtpUrl) {
     return {
       kind: 'log',
+      concurrency: 1,
       async send(email) {
         // Development only (the start-up warning says so): the whole text, code included, so a trial
         // install is usable without a mail server.
@@ -27,9 +33,10 @@ export function createMailTransport(options: { smtpUrl: string | undefined; logg
     };
   }
   // Pooled: connections are reused across messages instead of a TCP and SMTP handshake for each one.
-  const pool = createSmtpPool(options.smtpUrl, { maxConnections: 4, maxMessages: 500 });
+  const pool = createSmtpPool(options.smtpUrl, { maxConnections: SMTP_CONNECTIONS, maxMessages: 500 });
   return {
     kind: 'smtp',
+    concurrency: SMTP_CONNECTIONS,
     async send(email) {
       // One recipient, always the stored address (R10): the envelope names only `to`.
       const { envelope, raw } = composeMime(email);

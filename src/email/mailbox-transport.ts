@@ -11,6 +11,7 @@ export function withMailbox(transport: MailTransport, db: Kysely<Database>): Mai
   if (transport.kind !== 'log') return transport;
   return {
     kind: transport.kind,
+    concurrency: transport.concurrency,
     async send(email) {
       // Kept first: if that fails the send fails and is retried, rather than being logged twice.
       await keepInMailbox(db, { directoryId: email.directoryId ?? null, to: email.to, subject: email.subject, text: email.text, html: email.html });

@@ -13,6 +13,11 @@ import { renderEmail } from './templates/render-email.ts';
 // work without sending a message twice, and a row whose instance died is picked up once its lease runs
 // out (F4). A failed send is retried with exponential backoff (F1); a delivered row is marked sent and
 // loses its secret payload (the code) straight away.
+//
+// A batch goes out over as many lanes as the transport has connections, so a relay that takes tens of
+// milliseconds an answer is not paid for one message at a time, and each wake-up of the process carries
+// several messages' work. A recipient's messages in a batch share one lane, in the order they were
+// queued: after an outage, a customer's "password changed" notice does not overtake the code it follows.
 
 export interface OutboxDispatcher {
   start(): void;
@@ -21,13 +26,16 @@ export interface OutboxDispatcher {
   /** Deliver everything due, once; for tests and shutdown. Resolves with how many were sent. */
   drainOnce(): Promise<number>;
   /**
-   * Stops after the message being sent, and hands every row this instance claimed but did not send back
+   * Stops after the messages being sent, and hands every row this instance claimed but did not send back
    * to the outbox (lease cleared, attempt not counted), so another instance delivers it at once. A send
    * still running after `waitMs` keeps its lease: it may yet succeed, and handing it over could send it
    * twice; another instance takes it when the lease runs out (F4).
    */
   stop(waitMs?: number): Promise<void>;
 }
+
+/** A claimed row with the directory it belongs to. */
+type Claimed = OutboxMessage & { directory: Directory };
 
 const BATCH = 20;
 const LEASE_SECONDS = 60;
@@ -63,10 +71,11 @@ export function createOutboxDispatcher(options: {
   // Claimed by this instance and not yet sent or rescheduled: what stop() hands back.
   const held = new Set<string>();
   let stopping = false;
-  let sending: string | undefined;
+  // Handed to the transport and not yet answered: what stop() leaves with its lease.
+  const sending = new Set<string>();
 
   /** Leases a batch, then reads the directories it names (name, languages, texts, branding, sender). */
-  async function claim(): Promise<{ claimed: number; messages: Array<OutboxMessage & { directory: Directory }> }> {
+  async function claim(): Promise<{ claimed: number; messages: Claimed[] }> {
     const claimed = await db
       .updateTable('outbox')
       .set({ claimed_until: sql<Date>`now() + make_interval(secs => ${LEASE_SECONDS})`, attempts: sql<number>`attempts + 1` })
@@ -97,7 +106,7 @@ export function createOutboxDispatcher(options: {
     return { claimed: claimed.length, messages };
   }
 
-  async function deliver(message: OutboxMessage & { directory: Directory }): Promise<boolean> {
+  async function deliver(message: Claimed): Promise<boolean> {
     try {
       const { sealedCode, ...rest } = message.payload;
       const payload = typeof sealedCode === 'string' ? { ...rest, code: openCode(options.instanceKey, sealedCode) } : rest;
@@ -136,7 +145,7 @@ export function createOutboxDispatcher(options: {
 
   async function release(): Promise<void> {
     if (held.size === 0) return;
-    const ids = [...held].filter((id) => id !== sending);
+    const ids = [...held].filter((id) => !sending.has(id));
     if (ids.length === 0) return;
     await db
       .updateTable('outbox')
@@ -148,19 +157,47 @@ export function createOutboxDispatcher(options: {
     logger.info({ released: ids.length }, 'unsent mail handed back to the outbox');
   }
 
+  /** Delivers a batch over the transport's lanes; resolves with how many were sent. */
+  async function deliverAll(messages: readonly Claimed[]): Promise<number> {
+    const byRecipient = new Map<string, Claimed[]>();
+    // UPDATE … RETURNING keeps no order; ids are a sequence, so they give the order of queueing.
+    const queued = [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    for (const message of queued) {
+      const lane = byRecipient.get(message.to_address);
+      if (lane) lane.push(message);
+      else byRecipient.set(message.to_address, [message]);
+    }
+    const lanes = [...byRecipient.values()];
+    let sent = 0;
+    const lane = async () => {
+      for (let next = lanes.shift(); next; next = lanes.shift()) {
+        for (const message of next) {
+          if (stopping) return;
+          sending.add(message.id);
+          if (await deliver(message)) sent += 1;
+          // A send whose outcome could not be recorded (deliver threw) stays in `sending`: stop() leaves
+          // it its lease rather than risk a second copy.
+          sending.delete(message.id);
+          held.delete(message.id);
+        }
+      }
+    };
+    // Settled, not raced: a lane that fails (the database gone) must not leave the others running
+    // unawaited under the next drain.
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(transport.concurrency, lanes.length) }, lane));
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+    return sent;
+  }
+
   async function drain(): Promise<number> {
     let sent = 0;
     for (;;) {
       if (stopping) return sent;
       again = false;
       const batch = await claim();
-      for (const message of batch.messages) {
-        if (stopping) return sent;
-        sending = message.id;
-        if (await deliver(message)) sent += 1;
-        sending = undefined;
-        held.delete(message.id);
-      }
+      sent += await deliverAll(batch.messages);
+      if (stopping) return sent;
       // A batch short of full took everything that was due when it was claimed; mail queued since then
       // came with a nudge (`again`), and other instances' mail waits for the next poll. So there is no
       // closing empty claim, which was one statement more for every message sent one at a time.

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
+import { SMTP_CONNECTIONS } from '../../src/email/mail-transport.ts';
 import { enqueueEmail } from '../../src/email/outbox.ts';
 import { createDatabase } from '../../src/storage/database.ts';
 import type { Database } from '../../src/storage/schema.ts';
@@ -77,13 +78,15 @@ describe('graceful shutdown', () => {
     try {
       await seedAccount(db, { email: 'slow@example.com', password: 'patient password 1' });
       const directory = await db.selectFrom('directories').select('id').where('slug', '=', 'default').executeTakeFirstOrThrow();
+      const hanging = Array.from({ length: SMTP_CONNECTIONS }, (_, i) => `hanging-${i}@example.com`);
       await db.transaction().execute(async (trx) => {
-        for (const to of ['first@example.com', 'second@example.com']) {
+        for (const to of [...hanging, 'waiting@example.com']) {
           await enqueueEmail(trx, { directoryId: directory.id, template: 'password_changed', locale: 'en', to, payload: { signInUrl: 'http://latchkey.test/d/default/signin' } });
         }
       });
-      // The dispatcher claims both; the first send hangs on the silent SMTP server, the second waits its turn.
-      await until('both mails claimed', async () => (await db.selectFrom('outbox').select('id').where('claimed_until', 'is not', null).execute()).length === 2);
+      // The dispatcher claims them all; one send per SMTP connection hangs on the silent server, and the
+      // last mail queued waits its turn.
+      await until('every mail claimed', async () => (await db.selectFrom('outbox').select('id').where('claimed_until', 'is not', null).execute()).length === hanging.length + 1);
 
       const lock = await signInHeldThroughShutdown(db, child, async () => {
         // undici pools connections per origin, and a refused connect fails the whole pool: probe over a raw socket.
@@ -96,9 +99,10 @@ describe('graceful shutdown', () => {
       assert.match(child.output(), /shut down cleanly/);
 
       const rows = await db.selectFrom('outbox').select(['to_address', 'status', 'claimed_until', 'attempts']).orderBy('id').execute();
-      const [first, second] = rows;
-      assert.ok(first?.claimed_until, 'the send still hanging keeps its lease: it may yet have gone out');
-      assert.deepEqual(second, { to_address: 'second@example.com', status: 'pending', claimed_until: null, attempts: 0 });
+      const waiting = rows.pop();
+      assert.deepEqual(rows.map((r) => r.to_address), hanging);
+      assert.ok(rows.every((r) => r.claimed_until), 'the sends still hanging keep their leases: they may yet have gone out');
+      assert.deepEqual(waiting, { to_address: 'waiting@example.com', status: 'pending', claimed_until: null, attempts: 0 });
     } finally {
       if (child.process.exitCode === null) child.kill();
     }

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import type { Kysely } from 'kysely';
 import { createDirectoryStore } from '../../src/directories/directory-store.ts';
 import { createTextCache } from '../../src/directories/directory-texts.ts';
-import { createMailTransport } from '../../src/email/mail-transport.ts';
+import { createMailTransport, SMTP_CONNECTIONS } from '../../src/email/mail-transport.ts';
 import { createOutboxDispatcher } from '../../src/email/outbox-dispatcher.ts';
 import { enqueueEmail } from '../../src/email/outbox.ts';
 import { sealCode } from '../../src/email/sealed-code.ts';
@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { createDatabase, migrateToLatest } from '../../src/storage/database.ts';
 import type { Database, Directory } from '../../src/storage/schema.ts';
 import { createTestDatabase } from '../support/test-database.ts';
-import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { codeIn, startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
+import { until } from '../support/until.ts';
 import { createLinks } from '../../src/http/links.ts';
 
 const logger = pino({ level: 'silent' });
@@ -94,22 +95,50 @@ describe('outbox dispatcher, real PostgreSQL and real SMTP', () => {
     await smtp.waitFor((m) => m.to.includes('orphan@example.com'));
   });
 
-  it('F4: stopped while a send hangs past the wait, the rest is handed back and not sent by this instance when the send returns', async () => {
-    for (const name of ['first', 'second', 'third']) await queue(`${name}@example.com`, '400000');
+  /** Resolves once the SMTP server has received `count` messages (it may not have answered them yet). */
+  const received = async (count: number) => {
+    await until(`${count} messages at the SMTP server`, () => smtp.messages.length >= count, 10_000, 10);
+    return smtp.messages.map((m) => m.to.join(','));
+  };
+
+  it('F4: stopped while sends hang past the wait, the rest is handed back and not sent by this instance when the sends return', async () => {
+    const names = Array.from({ length: SMTP_CONNECTIONS + 2 }, (_, i) => `hang-${i}@example.com`);
+    for (const name of names) await queue(name, '400000');
     smtp.setReplyDelay(1500);
     const worker = dispatcher();
     const draining = worker.drainOnce();
-    await smtp.waitFor((m) => m.to.includes('first@example.com'));
-    // The first send waits for the server's answer; the other two are claimed, waiting their turn.
+    // One send per connection waits for the server's answer; the other two are claimed, waiting their turn.
+    const inFlight = await received(SMTP_CONNECTIONS);
     await worker.stop(100);
-    const handedBack = await db.selectFrom('outbox').select(['to_address', 'status', 'claimed_until']).where('to_address', '!=', 'first@example.com').execute();
+    const waiting = names.filter((name) => !inFlight.includes(name));
+    assert.equal(waiting.length, 2);
+    const handedBack = await db.selectFrom('outbox').select(['status', 'claimed_until']).where('to_address', 'in', waiting).execute();
     assert.deepEqual(handedBack.map((r) => [r.status, r.claimed_until]), [['pending', null], ['pending', null]], 'the two unsent messages are back in the outbox');
     smtp.setReplyDelay(0);
     await draining;
     await new Promise((r) => setTimeout(r, 300));
-    assert.deepEqual(smtp.messages.map((m) => m.to.join(',')), ['first@example.com'], 'only the message in flight was sent');
-    const rows = await db.selectFrom('outbox').select(['to_address', 'status']).orderBy('to_address').execute();
-    assert.deepEqual(rows.map((r) => [r.to_address, r.status]), [['first@example.com', 'sent'], ['second@example.com', 'pending'], ['third@example.com', 'pending']]);
+    assert.deepEqual(smtp.messages.map((m) => m.to.join(',')).sort(), [...inFlight].sort(), 'only the messages in flight were sent');
+    const rows = await db.selectFrom('outbox').select(['to_address', 'status']).execute();
+    assert.deepEqual(rows.map((r) => [r.to_address, r.status]).sort(), names.map((name) => [name, waiting.includes(name) ? 'pending' : 'sent']).sort());
+  });
+
+  it('a batch goes out over every pooled connection at once, a recipient\'s messages one after another in the order queued', async () => {
+    const others = Array.from({ length: SMTP_CONNECTIONS - 1 }, (_, i) => `lane-${i}@example.com`);
+    await queue('same@example.com', '500001');
+    await queue('same@example.com', '500002');
+    for (const name of others) await queue(name, '500000');
+    await queue('same@example.com', '500003');
+    smtp.setReplyDelay(1000);
+    const draining = dispatcher().drainOnce();
+    // Before the server has answered anything, one message per connection has arrived: the first of
+    // same@ and each other recipient's. The rest of same@'s wait for the answer to the one before.
+    const first = await received(SMTP_CONNECTIONS);
+    assert.deepEqual([...first].sort(), ['same@example.com', ...others].sort());
+    assert.equal(await db.selectFrom('outbox').select('id').where('status', '=', 'sent').execute().then((rows) => rows.length), 0, 'nothing answered yet');
+    smtp.setReplyDelay(0);
+    assert.equal(await draining, SMTP_CONNECTIONS + 2);
+    const codes = smtp.messages.filter((m) => m.to.includes('same@example.com')).map((m) => codeIn(m));
+    assert.deepEqual(codes, ['500001', '500002', '500003']);
   });
 
   it('R9: a queued code is stored only sealed, is mailed in the clear, and leaves the row once delivered', async () => {
