@@ -25,13 +25,20 @@ export async function withBenchDatabase<T>(work: (databaseUrl: string) => Promis
   }
 }
 
-/** Waits (up to a minute) until no mail is pending, so one scenario's deliveries are not counted in the next. */
-export async function outboxDrained(databaseUrl: string): Promise<void> {
+/**
+ * Waits (up to a minute) until no mail is pending, so one scenario's deliveries are not counted in the
+ * next. Resolves with the mail that was pending when it was called and how long that took to go.
+ */
+export async function outboxDrained(databaseUrl: string): Promise<{ pending: number; ms: number }> {
   const db = createDatabase(databaseUrl);
+  const started = performance.now();
+  let pending: number | undefined;
   for (let i = 0; i < 600; i++) {
     const row = await db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    pending ??= row.n;
     if (row.n === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   await db.destroy();
+  return { pending: pending ?? 0, ms: performance.now() - started };
 }

@@ -1,5 +1,6 @@
 import { percentile, type RunResult } from './load-run.ts';
 import type { CpuSnapshot } from './machine-cpu.ts';
+import { WARM_UP_MS } from './scenarios.ts';
 
 // BENCHMARKS.md: its generated part is written whole by each run (the figures of one run only, never
 // mixed with older ones); what follows the KEPT marker (bulk import, directory size, profiles, each with
@@ -33,6 +34,8 @@ export interface BenchFigures {
   readonly page: Measured;
   readonly signIns: Measured;
   readonly resets: Measured<RunResult & { existingMs: number[]; unknownMs: number[] }>;
+  /** Reset mail still in the outbox when the scenario's last request was answered, and how long it took to go. */
+  readonly resetMail: { readonly pending: number; readonly ms: number };
   readonly verify: Measured;
   readonly roundTrip: Measured;
 }
@@ -91,7 +94,8 @@ load average ${f.load[0].toFixed(1)} at the start and ${f.load[1].toFixed(1)} at
 Latchkey runs as its own process, started as \`npm start\` starts it (the compiled build in \`dist/\`), on
 PostgreSQL with mail to an in-process SMTP server; the load generator drives the real pages and forms,
 cookies and CSRF tokens included, at a fixed concurrency for ${f.seconds} s per scenario (or until its
-accounts are used up), after a warm-up of a few seconds of each kind of request that is not measured.
+accounts are used up), after a warm-up that is not measured: ${WARM_UP_MS.each / 1000} s of each kind of request, ${WARM_UP_MS.resetRequests / 1000} s of
+reset requests.
 These machines are shared and noisy, so the headline figures are ratios and differences taken in the
 same run; rerun before and after any change to a hot path and replace this file with the new output.
 
@@ -116,6 +120,10 @@ ${row('Full reset round trip: request, code from SMTP, verify, new password (4 c
 
 A round trip counts as one request in its row; its server CPU includes two page loads, three form posts,
 one argon2id hash and the mail's delivery.
+
+Reset mail keeping up: when the last reset request was answered, ${f.resetMail.pending} of its messages were still
+in the outbox; all were delivered ${f.resetMail.ms.toFixed(0)} ms later. Their delivery is part of the CPU per
+reset request either way; a backlog here means mail falls behind a flood of requests.
 
 ${signInTime(f, raw)}`;
 }
