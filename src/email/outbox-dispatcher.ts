@@ -15,7 +15,7 @@ import { renderEmail } from './templates/render-email.ts';
 // loses its secret payload (the code) straight away.
 //
 // A batch goes out over as many lanes as the transport has connections, so a relay that takes tens of
-// milliseconds an answer is not paid for one message at a time, and each wake-up of the process carries
+// milliseconds to answer is not waited for one message at a time, and each wake-up of the process carries
 // several messages' work. A recipient's messages in a batch share one lane, in the order they were
 // queued: after an outage, a customer's "password changed" notice does not overtake the code it follows.
 
@@ -163,13 +163,13 @@ export function createOutboxDispatcher(options: {
     // UPDATE … RETURNING keeps no order; ids are a sequence, so they give the order of queueing.
     const queued = [...messages].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     for (const message of queued) {
-      const lane = byRecipient.get(message.to_address);
-      if (lane) lane.push(message);
+      const theirs = byRecipient.get(message.to_address);
+      if (theirs) theirs.push(message);
       else byRecipient.set(message.to_address, [message]);
     }
     const lanes = [...byRecipient.values()];
     let sent = 0;
-    const lane = async () => {
+    const runLane = async () => {
       for (let next = lanes.shift(); next; next = lanes.shift()) {
         for (const message of next) {
           if (stopping) return;
@@ -184,7 +184,7 @@ export function createOutboxDispatcher(options: {
     };
     // Settled, not raced: a lane that fails (the database gone) must not leave the others running
     // unawaited under the next drain.
-    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(transport.concurrency, lanes.length) }, lane));
+    const outcomes = await Promise.allSettled(Array.from({ length: Math.min(transport.concurrency, lanes.length) }, runLane));
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (failed) throw failed.reason;
     return sent;
