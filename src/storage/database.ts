@@ -13,6 +13,7 @@ import * as branding from './migrations/0040-branding.ts';
 import * as languagesAndTemplates from './migrations/0050-languages-and-templates.ts';
 import * as rateLimitFunction from './migrations/0060-rate-limit-function.ts';
 import * as directoryChangeNotice from './migrations/0061-directory-change-notice.ts';
+import * as rateLimitAsyncCommit from './migrations/0062-rate-limit-async-commit.ts';
 import type { Database } from './schema.ts';
 
 // node-postgres returns bigint columns as strings by default; our bigserial ids stay strings on purpose
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0050-languages-and-templates': languagesAndTemplates,
   '0060-rate-limit-function': rateLimitFunction,
   '0061-directory-change-notice': directoryChangeNotice,
+  '0062-rate-limit-async-commit': rateLimitAsyncCommit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { createPostgresCounterStore } from '../../src/rate-limits/postgres-counter-store.ts';
 import type { CounterStore, LimitRules } from '../../src/rate-limits/counter-store.ts';
 import { createDatabase, migrateToLatest } from '../../src/storage/database.ts';
@@ -84,5 +84,16 @@ describe('rate-limit counters (PostgreSQL)', () => {
     const key = `a"b,c{d}e\\f'g h`;
     assert.equal((await store.take([{ scope: 'identifier', key }])).allowed, true);
     assert.equal(await points(`identifier:${key}`), 1);
+  });
+
+  it('the counters commit without waiting for the WAL flush, in their own statement only: no caller\'s transaction is touched', async () => {
+    // Read after the function has run, in the same statement: the setting its transaction commits with.
+    const { rows } = await sql<{ setting: string }>`SELECT current_setting('synchronous_commit') AS setting
+      FROM (SELECT count(*) FROM latchkey_take_rate_limits_nowait(ARRAY['ip:203.0.113.1'], ARRAY[10], ARRAY[60])) taken`.execute(db);
+    assert.equal(rows[0]?.setting, 'off');
+    assert.equal((await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(db)).rows[0]?.synchronous_commit, 'on', 'the session keeps its own setting');
+    await db.transaction().execute(async (trx) => {
+      assert.throws(() => createPostgresCounterStore(trx, RULES), /not a transaction/);
+    });
   });
 });
