@@ -87,11 +87,14 @@ describe('rate-limit counters (PostgreSQL)', () => {
   });
 
   it('the counters commit without waiting for the WAL flush, in their own statement only: no caller\'s transaction is touched', async () => {
-    // Read after the function has run, in the same statement: the setting its transaction commits with.
-    const { rows } = await sql<{ setting: string }>`SELECT current_setting('synchronous_commit') AS setting
-      FROM (SELECT count(*) FROM latchkey_take_rate_limits_nowait(ARRAY['ip:203.0.113.1'], ARRAY[10], ARRAY[60])) taken`.execute(db);
-    assert.equal(rows[0]?.setting, 'off');
-    assert.equal((await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(db)).rows[0]?.synchronous_commit, 'on', 'the session keeps its own setting');
+    await db.connection().execute(async (connection) => {
+      // Read after the function has run, in the same statement: the setting its transaction commits with.
+      const { rows } = await sql<{ setting: string }>`SELECT current_setting('synchronous_commit') AS setting
+        FROM (SELECT count(*) FROM latchkey_take_rate_limits_nowait(ARRAY['ip:203.0.113.1'], ARRAY[10], ARRAY[60])) taken`.execute(connection);
+      assert.equal(rows[0]?.setting, 'off');
+      const after = await sql<{ synchronous_commit: string }>`SHOW synchronous_commit`.execute(connection);
+      assert.equal(after.rows[0]?.synchronous_commit, 'on', 'the connection keeps its own setting for what it runs next');
+    });
     await db.transaction().execute(async (trx) => {
       assert.throws(() => createPostgresCounterStore(trx, RULES), /not a transaction/);
     });

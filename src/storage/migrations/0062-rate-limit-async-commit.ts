@@ -2,8 +2,8 @@ import { sql, type Kysely } from 'kysely';
 
 // The rate-limit counters commit without waiting for their WAL record to reach the disk. Each upsert
 // holds its counter's row lock until the statement's transaction commits, and with every request of a
-// directory (and, behind one proxy address, of an address) updating the same row, requests queued on
-// one fsync after another: on the development machine, three counters with two shared by every
+// directory updating the same row (and of an address, when many come from one, as in the benchmark),
+// requests queued on one fsync after another: on the development machine, three counters with two shared by every
 // request, eight requests at a time, took at most 2,950 times a second, and 7,750 once the commit no
 // longer waited, at half the client CPU per take.
 //
